@@ -1,0 +1,148 @@
+package dev.tasker.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.io.UncheckedIOException;
+
+/**
+ * The JSON encoding of message bodies: UTF-8 JSON objects with snake_case field names, ids as
+ * UUID strings, timestamps as RFC 3339 UTC strings with milliseconds ({@code
+ * 2026-11-27T10:15:30.123Z}; any RFC 3339 offset is accepted on input), absent optional fields
+ * omitted. Unknown fields are
+ * ignored (forward compatibility within a protocol version); a field of the wrong type is an error,
+ * never silently coerced. Thread-safe.
+ */
+public final class JsonCodec implements MessageCodec {
+
+  /** The encoding name, {@code json}. */
+  public static final String ENCODING = Hello.JSON_ENCODING;
+
+  private static final JsonCodec INSTANCE = new JsonCodec();
+
+  private final ObjectMapper mapper;
+
+  private JsonCodec() {
+    mapper =
+        JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(new SimpleModule("tasker-timestamps").addSerializer(Instant.class, new MillisecondInstantSerializer()))
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+  }
+
+  /** The shared instance. */
+  public static JsonCodec instance() {
+    return INSTANCE;
+  }
+
+  @Override
+  public String encoding() {
+    return ENCODING;
+  }
+
+  @Override
+  public byte[] encode(Message message) {
+    try {
+      return mapper.writeValueAsBytes(message);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + message.type() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Message decode(MessageType type, byte[] body) {
+    try {
+      return mapper.readValue(body, type.bodyType());
+    } catch (JacksonException e) {
+      throw new MalformedMessageException(
+          ErrorCode.MALFORMED_BODY, describe(type, e), type.wireName(), e);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException(
+          ErrorCode.MALFORMED_BODY, type.wireName() + ": " + e.getMessage(), type.wireName(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Encodes {@code message} as a JSON string (for logs, the results ledger and golden files). */
+  public String toJson(Message message) {
+    return new String(encode(message), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Encodes {@code message} as a JSON tree. */
+  public JsonNode toTree(Message message) {
+    return mapper.valueToTree(message);
+  }
+
+  private static String describe(MessageType type, JacksonException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String path = e instanceof JsonMappingException mapping ? pathOf(mapping) : "";
+    String reason =
+        root instanceof IllegalArgumentException
+            ? root.getMessage()
+            : e.getOriginalMessage().lines().findFirst().orElse("invalid JSON");
+    return type.wireName() + (path.isEmpty() ? "" : " at " + path) + ": " + reason;
+  }
+
+  private static String pathOf(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (path.length() > 0) {
+          path.append('.');
+        }
+        path.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  /** Writes instants as {@code yyyy-MM-ddTHH:mm:ss.SSSZ}, always with three fraction digits. */
+  private static final class MillisecondInstantSerializer extends StdSerializer<Instant> {
+
+    private static final long serialVersionUID = 1L;
+    private static final DateTimeFormatter FORMAT =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    MillisecondInstantSerializer() {
+      super(Instant.class);
+    }
+
+    @Override
+    public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      gen.writeString(FORMAT.format(value));
+    }
+  }
+}

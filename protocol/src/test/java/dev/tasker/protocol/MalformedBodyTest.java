@@ -1,0 +1,111 @@
+package dev.tasker.protocol;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MalformedBodyTest {
+
+  private static void assertMalformed(MessageType type, String body, String expectedInMessage) {
+    assertThatThrownBy(() -> JsonCodec.instance().decode(type, body.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining(expectedInMessage)
+        .matches(e -> ((ProtocolException) e).code() == ErrorCode.MALFORMED_BODY);
+  }
+
+  @Test
+  void a_body_that_is_not_json_is_malformed() {
+    assertMalformed(MessageType.CREDIT, "{credit: 1", "CREDIT");
+  }
+
+  @Test
+  void a_missing_required_field_is_named() {
+    assertMalformed(MessageType.CREDIT, "{}", "credit");
+  }
+
+  @Test
+  void a_string_where_a_number_belongs_is_not_coerced() {
+    assertMalformed(MessageType.CREDIT, "{\"credit\":\"5\"}", "credit");
+  }
+
+  @Test
+  void a_fraction_where_an_integer_belongs_is_refused() {
+    assertMalformed(MessageType.CREDIT, "{\"credit\":1.5}", "credit");
+  }
+
+  @Test
+  void a_number_out_of_range_is_refused() {
+    assertMalformed(MessageType.CREDIT, "{\"credit\":99999999999999999999}", "credit");
+  }
+
+  @Test
+  void a_negative_credit_is_refused_naming_the_constraint() {
+    assertMalformed(MessageType.CREDIT, "{\"credit\":-1}", "credit must be >= 0");
+  }
+
+  @Test
+  void trailing_garbage_after_the_body_is_refused() {
+    assertMalformed(MessageType.CREDIT, "{\"credit\":1} {}", "CREDIT");
+  }
+
+  @Test
+  void a_failed_partial_result_without_an_error_is_refused() {
+    String body =
+        """
+        {"batch_id":"0192f3a4-7000-7abc-8def-0123456789ab","step_id":"0192f3a4-6000-7111-8222-333344445555",
+         "attempt":1,"status":"failed","worker_id":"w","sequence":1,
+         "timestamp":"2026-11-27T10:15:31.500Z","execution_time_ms":1}
+        """;
+    assertMalformed(MessageType.PARTIAL_RESULT, body, "error is required when status is failed");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "\"step_id\":\"not-a-uuid\"|step_id",
+        "\"status\":\"exploded\"|status must be one of",
+        "\"attempt\":0|attempt must be >= 1",
+        "\"sequence\":0|sequence must be >= 1",
+        "\"timestamp\":\"yesterday\"|timestamp"
+      })
+  void an_invalid_partial_result_field_is_named(String override, String expected) {
+    String field = override.substring(1, override.indexOf('"', 1));
+    String base =
+        """
+        {"batch_id":"0192f3a4-7000-7abc-8def-0123456789ab",
+         "step_id":"0192f3a4-6000-7111-8222-333344445555",
+         "attempt":1,"status":"completed","worker_id":"w","sequence":1,
+         "timestamp":"2026-11-27T10:15:31.500Z","execution_time_ms":1}
+        """;
+    String body = base.replaceFirst("\"" + field + "\":(\"[^\"]*\"|[0-9]+)", override);
+    assertMalformed(MessageType.PARTIAL_RESULT, body, expected);
+  }
+
+  @Test
+  void a_batch_with_the_same_step_twice_is_refused() {
+    String step =
+        """
+        {"step_id":"0192f3a4-6000-7111-8222-333344445555","task_id":"0192f3a4-5000-7aaa-8bbb-ccccddddeeee",
+         "step_name":"a","handler":"h","task_context":{},"metadata":{"attempt":1,"max_attempts":1,"timeout_ms":10}}
+        """;
+    String body =
+        "{\"batch_id\":\"0192f3a4-7000-7abc-8def-0123456789ab\",\"protocol_version\":\"1\",\"steps\":["
+            + step + "," + step + "]}";
+    assertMalformed(MessageType.STEP_BATCH, body, "twice");
+  }
+
+  @Test
+  void a_task_context_that_is_not_an_object_is_refused() {
+    String body =
+        """
+        {"batch_id":"0192f3a4-7000-7abc-8def-0123456789ab","protocol_version":"1","steps":[
+         {"step_id":"0192f3a4-6000-7111-8222-333344445555","task_id":"0192f3a4-5000-7aaa-8bbb-ccccddddeeee",
+          "step_name":"a","handler":"h","task_context":[1,2],"metadata":{"attempt":1,"max_attempts":1,"timeout_ms":10}}]}
+        """;
+    assertMalformed(MessageType.STEP_BATCH, body, "task_context must be a JSON object");
+  }
+}
