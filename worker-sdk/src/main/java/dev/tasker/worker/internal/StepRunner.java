@@ -1,0 +1,104 @@
+package dev.tasker.worker.internal;
+
+import dev.tasker.protocol.StepError;
+import dev.tasker.protocol.StepStatus;
+import dev.tasker.worker.StepContext;
+import dev.tasker.worker.StepHandler;
+import dev.tasker.worker.StepResult;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one step attempt and turns whatever happens into a {@link StepOutcome}: the single place
+ * where handler results and exceptions are mapped to the protocol. Stateless and thread-safe.
+ */
+public final class StepRunner {
+
+  /** Error type of a step whose handler this worker does not serve. */
+  public static final String UNKNOWN_HANDLER = "unknown_handler";
+
+  /** Error type of a handler that returned {@code null}. */
+  public static final String NULL_RESULT = "null_result";
+
+  private static final int MAX_BACKTRACE_FRAMES = 30;
+  private static final Logger log = LoggerFactory.getLogger(StepRunner.class);
+
+  private StepRunner() {}
+
+  /**
+   * Runs {@code handler} on {@code context}.
+   *
+   * @param handler the handler, or {@code null} when the worker does not serve the step's handler
+   */
+  public static StepOutcome run(StepHandler handler, StepContext context, UUID batchId, Clock clock) {
+    long started = System.nanoTime();
+    StepResult result;
+    if (handler == null) {
+      result =
+          StepResult.permanentFailure(
+              UNKNOWN_HANDLER, "this worker does not serve handler '" + context.handlerName() + "'");
+    } else {
+      try {
+        result = handler.handle(context);
+        if (result == null) {
+          result =
+              new StepResult.RetryableFailure(
+                  "handler " + context.handlerName() + " returned null", NULL_RESULT, null);
+        }
+      } catch (Throwable thrown) {
+        if (thrown instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        if (thrown instanceof VirtualMachineError) {
+          log.error("handler {} threw {}", context.handlerName(), thrown.toString());
+        }
+        return outcome(context, batchId, clock, started, StepStatus.FAILED, null, errorOf(thrown));
+      }
+    }
+    // Java 17 has no pattern-matching switch; the sealed hierarchy keeps this chain complete.
+    if (result instanceof StepResult.Success success) {
+      return outcome(context, batchId, clock, started, StepStatus.COMPLETED, success.output(), null);
+    }
+    if (result instanceof StepResult.RetryableFailure failure) {
+      Long retryAfterMs = failure.retryAfterDelay().map(Duration::toMillis).orElse(null);
+      StepError error =
+          new StepError(failure.message(), failure.errorType(), List.of(), true, retryAfterMs);
+      return outcome(context, batchId, clock, started, StepStatus.FAILED, null, error);
+    }
+    StepResult.PermanentFailure failure = (StepResult.PermanentFailure) result;
+    StepError error = new StepError(failure.message(), failure.errorType(), List.of(), false, null);
+    return outcome(context, batchId, clock, started, StepStatus.FAILED, null, error);
+  }
+
+  private static StepOutcome outcome(
+      StepContext context,
+      UUID batchId,
+      Clock clock,
+      long startedNanos,
+      StepStatus status,
+      JsonNode output,
+      StepError error) {
+    long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+    Instant finishedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    return new StepOutcome(
+        batchId, context.stepId(), context.attempt(), status, output, error, elapsedMs, finishedAt);
+  }
+
+  private static StepError errorOf(Throwable thrown) {
+    String message = thrown.getMessage() == null ? thrown.getClass().getName() : thrown.getMessage();
+    List<String> backtrace =
+        Arrays.stream(thrown.getStackTrace())
+            .limit(MAX_BACKTRACE_FRAMES)
+            .map(StackTraceElement::toString)
+            .toList();
+    return new StepError(message, thrown.getClass().getName(), backtrace, true, null);
+  }
+}

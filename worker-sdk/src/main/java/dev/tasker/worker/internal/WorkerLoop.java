@@ -1,0 +1,452 @@
+package dev.tasker.worker.internal;
+
+import dev.tasker.protocol.BatchCompletion;
+import dev.tasker.protocol.Credit;
+import dev.tasker.protocol.Envelope;
+import dev.tasker.protocol.ErrorCode;
+import dev.tasker.protocol.Frames;
+import dev.tasker.protocol.Goodbye;
+import dev.tasker.protocol.Heartbeat;
+import dev.tasker.protocol.Hello;
+import dev.tasker.protocol.JsonCodec;
+import dev.tasker.protocol.Message;
+import dev.tasker.protocol.MessageCodec;
+import dev.tasker.protocol.ProtocolError;
+import dev.tasker.protocol.ProtocolException;
+import dev.tasker.protocol.ProtocolVersion;
+import dev.tasker.protocol.Reject;
+import dev.tasker.protocol.StepBatchRequest;
+import dev.tasker.protocol.StepExecutionRequest;
+import dev.tasker.protocol.Welcome;
+import dev.tasker.protocol.transport.MultipartSocket;
+import dev.tasker.protocol.transport.WakeupSignal;
+import dev.tasker.worker.StepContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * The thread that owns a worker's DEALER socket. It registers with HELLO, receives batches and
+ * hands their steps to the {@link HandlerExecutor}, numbers and sends the partial results that
+ * handler threads queue, sends each batch's completion, heartbeats, re-registers when the
+ * orchestrator goes silent or forgets the worker, and drains on request. No other thread touches
+ * the socket: they queue work and call {@link WakeupSignal#wake()}.
+ */
+public final class WorkerLoop implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
+  private static final long INITIAL_HEARTBEAT_MS = 1000;
+  private static final long INITIAL_HELLO_RETRY_MS = 200;
+  private static final int HIGH_WATER_MARK = 100_000;
+  private static final long MAX_POLL_MS = 1000;
+  private static final int HELLOS_PER_SOCKET = 3;
+
+  private final WorkerSettings settings;
+  private final ZContext context;
+  private final HandlerExecutor executor;
+  private final MessageCodec codec = JsonCodec.instance();
+  private final WakeupSignal wakeup = new WakeupSignal();
+  private final ConcurrentLinkedQueue<StepOutcome> outcomes = new ConcurrentLinkedQueue<>();
+  private final CountDownLatch registered = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Map<UUID, BatchRun> batches = new HashMap<>();
+  private final Deque<List<byte[]>> heldResults = new ArrayDeque<>();
+
+  private volatile boolean drainRequested;
+  private volatile Integer requestedCredit;
+  private volatile String rejection;
+
+  private ZMQ.Socket socket;
+  private ZMQ.Poller poller;
+  private int socketIndex;
+  private int wakeupIndex;
+  private int hellosOnThisSocket;
+  private boolean welcomed;
+  private long heartbeatIntervalMs = INITIAL_HEARTBEAT_MS;
+  private long helloRetryMs = INITIAL_HELLO_RETRY_MS;
+  private long nextHelloAt;
+  private long lastHeardAt;
+  private long lastSentAt;
+  private int stepsHeld;
+  private boolean goodbyeSent;
+  private boolean goodbyeAcknowledged;
+  private long drainDeadline = Long.MAX_VALUE;
+
+  /**
+   * @param context the ZeroMQ context to create the socket in (shared for {@code inproc://})
+   */
+  public WorkerLoop(WorkerSettings settings, ZContext context, HandlerExecutor executor) {
+    this.settings = settings;
+    this.context = context;
+    this.executor = executor;
+  }
+
+  /** Asks the loop to drain: GOODBYE, finish held steps, report them, stop. Any thread. */
+  public void requestDrain() {
+    drainRequested = true;
+    wakeup.wake();
+  }
+
+  /** Asks the loop to announce a new credit. Any thread. */
+  public void requestCredit(int credit) {
+    requestedCredit = credit;
+    wakeup.wake();
+  }
+
+  /** Waits until the orchestrator has welcomed the worker. */
+  public boolean awaitRegistered(Duration timeout) throws InterruptedException {
+    return registered.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Waits until the loop has ended. */
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The orchestrator's reason when it refused the worker, or {@code null}. */
+  public String rejection() {
+    return rejection;
+  }
+
+  /** Steps received and not yet reported. */
+  public int stepsHeld() {
+    return stepsHeld;
+  }
+
+  @Override
+  public void run() {
+    try {
+      openSocket();
+      lastHeardAt = now();
+      sendHello();
+      while (!finished()) {
+        poller.poll(pollTimeout());
+        if (poller.pollin(wakeupIndex)) {
+          wakeup.clear();
+        }
+        if (poller.pollin(socketIndex)) {
+          receiveAll();
+        }
+        reportOutcomes();
+        applyRequests();
+        keepSessionAlive();
+      }
+    } catch (RuntimeException e) {
+      log.error("worker {} loop failed", settings.workerId(), e);
+    } finally {
+      closeSocket();
+      wakeup.close();
+      stopped.countDown();
+    }
+  }
+
+  private void reopenSocket() {
+    closeSocket();
+    openSocket();
+  }
+
+  private void closeSocket() {
+    if (poller != null) {
+      poller.close();
+      poller = null;
+    }
+    if (socket != null) {
+      context.destroySocket(socket);
+      socket = null;
+    }
+  }
+
+  private void openSocket() {
+    socket = newDealer();
+    poller = context.createPoller(2);
+    socketIndex = poller.register(socket, ZMQ.Poller.POLLIN);
+    wakeupIndex = poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+    hellosOnThisSocket = 0;
+  }
+
+  private ZMQ.Socket newDealer() {
+    ZMQ.Socket dealer = context.createSocket(SocketType.DEALER);
+    byte[] identity = settings.workerId().getBytes(StandardCharsets.UTF_8);
+    if (identity.length <= 255 && identity[0] != 0) {
+      dealer.setIdentity(identity);
+    }
+    // Nothing is queued for a connection that is not up: HELLO is re-sent instead, and results
+    // wait in heldResults until the orchestrator has welcomed this worker.
+    dealer.setImmediate(true);
+    dealer.setLinger(0);
+    dealer.setSndHWM(HIGH_WATER_MARK);
+    dealer.setRcvHWM(HIGH_WATER_MARK);
+    dealer.setReconnectIVL(100);
+    dealer.setReconnectIVLMax(5000);
+    dealer.connect(settings.endpoint());
+    return dealer;
+  }
+
+  private boolean finished() {
+    if (rejection != null) {
+      return true;
+    }
+    if (!drainRequested) {
+      return false;
+    }
+    if (now() >= drainDeadline) {
+      if (stepsHeld > 0 || !heldResults.isEmpty()) {
+        log.warn("worker {} stops with {} steps unreported after its drain timeout",
+            settings.workerId(), stepsHeld + heldResults.size());
+      }
+      return true;
+    }
+    if (stepsHeld > 0 || !heldResults.isEmpty()) {
+      return false;
+    }
+    return goodbyeAcknowledged || !welcomed;
+  }
+
+  private long pollTimeout() {
+    long now = now();
+    long next = now + MAX_POLL_MS;
+    if (welcomed) {
+      next = Math.min(next, lastSentAt + heartbeatIntervalMs);
+      next = Math.min(next, lastHeardAt + heartbeatIntervalMs * settings.livenessMultiplier());
+    } else {
+      next = Math.min(next, nextHelloAt);
+    }
+    next = Math.min(next, drainDeadline);
+    return Math.max(1, next - now);
+  }
+
+  private void receiveAll() {
+    List<byte[]> frames;
+    while ((frames = MultipartSocket.receive(socket)) != null) {
+      lastHeardAt = now();
+      Message message;
+      try {
+        Envelope envelope = Frames.parse(frames);
+        message = codec.decode(envelope.type(), envelope.body());
+      } catch (ProtocolException e) {
+        log.warn("worker {} refused a message from the orchestrator: {}",
+            settings.workerId(), e.getMessage());
+        if (!"ERROR".equals(e.messageType())) {
+          send(ProtocolError.of(e));
+        }
+        continue;
+      }
+      handle(message);
+    }
+  }
+
+  private void handle(Message message) {
+    if (message instanceof Welcome welcome) {
+      onWelcome(welcome);
+    } else if (message instanceof StepBatchRequest batch) {
+      onBatch(batch);
+    } else if (message instanceof Heartbeat) {
+      return;
+    } else if (message instanceof Goodbye goodbye) {
+      onGoodbye(goodbye);
+    } else if (message instanceof Reject reject) {
+      rejection = reject.reason();
+      log.error("orchestrator rejected worker {}: {}", settings.workerId(), reject.reason());
+    } else if (message instanceof ProtocolError error) {
+      onError(error);
+    } else {
+      send(
+          new ProtocolError(
+              ErrorCode.UNEXPECTED_MESSAGE,
+              message.type().wireName() + " is never sent to a worker",
+              message.type().wireName(),
+              null));
+    }
+  }
+
+  private void onWelcome(Welcome welcome) {
+    heartbeatIntervalMs = welcome.heartbeatIntervalMs();
+    helloRetryMs = INITIAL_HELLO_RETRY_MS;
+    if (!welcomed) {
+      log.info(
+          "worker {} registered with orchestrator {} (protocol {}, heartbeat {} ms)",
+          settings.workerId(),
+          welcome.orchestratorId(),
+          welcome.protocolVersion(),
+          welcome.heartbeatIntervalMs());
+    }
+    welcomed = true;
+    hellosOnThisSocket = 0;
+    registered.countDown();
+    if (drainRequested && !goodbyeSent) {
+      sendGoodbye();
+    }
+    flushHeldResults();
+  }
+
+  private void onBatch(StepBatchRequest batch) {
+    if (batches.containsKey(batch.batchId())) {
+      log.warn("worker {} ignored batch {}: it is already running", settings.workerId(), batch.batchId());
+      return;
+    }
+    batches.put(batch.batchId(), new BatchRun(batch.batchId(), batch.steps().size()));
+    stepsHeld += batch.steps().size();
+    for (StepExecutionRequest step : batch.steps()) {
+      StepContext stepContext =
+          StepContext.builder()
+              .taskId(step.taskId())
+              .stepId(step.stepId())
+              .stepName(step.stepName())
+              .handlerName(step.handler())
+              .taskContext(step.taskContext())
+              .previousResults(step.previousResults())
+              .handlerConfig(step.handlerConfig())
+              .attempt(step.metadata().attempt())
+              .maxAttempts(Math.max(step.metadata().attempt(), step.metadata().maxAttempts()))
+              .timeout(Duration.ofMillis(step.metadata().timeoutMs()))
+              .build();
+      var handler = settings.handlers().get(step.handler());
+      executor.submit(
+          () -> {
+            outcomes.add(StepRunner.run(handler, stepContext, batch.batchId(), settings.clock()));
+            wakeup.wake();
+          });
+    }
+  }
+
+  private void onGoodbye(Goodbye goodbye) {
+    if (drainRequested) {
+      goodbyeAcknowledged = true;
+    } else {
+      log.info("orchestrator ended the session of worker {} ({}); registering again",
+          settings.workerId(), goodbye.reason());
+      sessionLost();
+    }
+  }
+
+  private void onError(ProtocolError error) {
+    if (error.code() == ErrorCode.NOT_REGISTERED) {
+      log.info("orchestrator does not know worker {}; registering again", settings.workerId());
+      sessionLost();
+    } else {
+      log.warn("orchestrator refused a message of worker {}: {} {}",
+          settings.workerId(), error.code().wireName(), error.message());
+    }
+  }
+
+  private void sessionLost() {
+    welcomed = false;
+    goodbyeSent = false;
+    nextHelloAt = now();
+  }
+
+  private void reportOutcomes() {
+    StepOutcome outcome;
+    while ((outcome = outcomes.poll()) != null) {
+      stepsHeld--;
+      BatchRun run = batches.get(outcome.batchId());
+      queueResult(Frames.encode(run.report(outcome, settings.workerId()), codec));
+      if (run.allReported()) {
+        batches.remove(outcome.batchId());
+        BatchCompletion completion =
+            run.completion(settings.clock().instant().truncatedTo(ChronoUnit.MILLIS));
+        queueResult(Frames.encode(completion, codec));
+      }
+    }
+    flushHeldResults();
+  }
+
+  private void queueResult(List<byte[]> frames) {
+    heldResults.addLast(frames);
+  }
+
+  private void flushHeldResults() {
+    while (welcomed && !heldResults.isEmpty()) {
+      if (!MultipartSocket.send(socket, null, heldResults.peekFirst())) {
+        return;
+      }
+      heldResults.removeFirst();
+      lastSentAt = now();
+    }
+  }
+
+  private void applyRequests() {
+    Integer credit = requestedCredit;
+    if (credit != null && welcomed) {
+      requestedCredit = null;
+      send(new Credit(credit));
+    }
+    if (drainRequested && drainDeadline == Long.MAX_VALUE) {
+      drainDeadline = now() + settings.drainTimeout().toMillis();
+      if (welcomed) {
+        sendGoodbye();
+      }
+    }
+  }
+
+  private void sendGoodbye() {
+    goodbyeSent = true;
+    send(new Goodbye("draining"));
+  }
+
+  private void keepSessionAlive() {
+    long now = now();
+    if (welcomed) {
+      if (now - lastHeardAt > heartbeatIntervalMs * settings.livenessMultiplier()) {
+        log.warn("worker {} heard nothing from the orchestrator for {} ms; registering again",
+            settings.workerId(), now - lastHeardAt);
+        sessionLost();
+      } else if (now - lastSentAt >= heartbeatIntervalMs) {
+        send(new Heartbeat(settings.clock().instant().truncatedTo(ChronoUnit.MILLIS)));
+      }
+    }
+    if (!welcomed && now >= nextHelloAt) {
+      sendHello();
+    }
+  }
+
+  private void sendHello() {
+    if (++hellosOnThisSocket > HELLOS_PER_SOCKET) {
+      // A connection that never completes its handshake would never deliver; a new socket (and
+      // TCP connection) is the cure, as in ZeroMQ's "lazy pirate" pattern.
+      log.debug("worker {} reopens its socket after {} unanswered HELLOs",
+          settings.workerId(), HELLOS_PER_SOCKET);
+      reopenSocket();
+    }
+    List<String> handlers = new ArrayList<>(settings.handlers().keySet());
+    handlers.sort(null);
+    send(
+        new Hello(
+            settings.workerId(),
+            WorkerSettings.LANGUAGE,
+            WorkerSettings.SDK_VERSION,
+            ProtocolVersion.SUPPORTED,
+            handlers,
+            requestedCredit != null ? requestedCredit : settings.concurrency(),
+            List.of(JsonCodec.ENCODING)));
+    nextHelloAt = now() + helloRetryMs;
+    helloRetryMs = Math.min(helloRetryMs * 2, settings.helloRetryMax().toMillis());
+  }
+
+  private void send(Message message) {
+    if (MultipartSocket.send(socket, null, Frames.encode(message, codec))) {
+      lastSentAt = now();
+    } else {
+      log.debug("worker {} could not send {} now", settings.workerId(), message.type());
+    }
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+}

@@ -1,0 +1,112 @@
+package dev.tasker.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tasker.protocol.PartialResult;
+import dev.tasker.protocol.StepStatus;
+import dev.tasker.worker.testing.StepHandlerHarness;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StepHandlerHarnessTest {
+
+  record Order(long orderId, int quantity) {}
+
+  private static final StepHandler DOUBLE_THE_QUANTITY =
+      context -> {
+        Order order = context.taskContextAs(Order.class);
+        return StepResult.success(Map.of("order_id", order.orderId(), "doubled", order.quantity() * 2));
+      };
+
+  @Test
+  void a_handler_sees_the_task_context_as_a_typed_record() throws Exception {
+    StepResult result =
+        StepHandlerHarness.forHandler(DOUBLE_THE_QUANTITY)
+            .taskContext(Map.of("orderId", 7, "quantity", 21))
+            .run();
+
+    assertThat(result).isInstanceOf(StepResult.Success.class);
+    assertThat(((StepResult.Success) result).output().get("doubled").asInt()).isEqualTo(42);
+  }
+
+  @Test
+  void a_handler_reads_previous_results_and_handler_config() throws Exception {
+    StepHandler handler =
+        context ->
+            StepResult.success(
+                context.previousResult("square").asLong() * context.handlerConfig().get("factor").asLong());
+
+    StepResult result =
+        StepHandlerHarness.forHandler(handler)
+            .previousResult("square", 36)
+            .handlerConfig(Map.of("factor", 2))
+            .run();
+
+    assertThat(((StepResult.Success) result).output().asLong()).isEqualTo(72L);
+  }
+
+  @Test
+  void asking_for_a_missing_previous_result_names_the_available_ones() {
+    StepHandler handler = context -> StepResult.success(context.previousResult("nope"));
+
+    assertThatThrownBy(() -> StepHandlerHarness.forHandler(handler).previousResult("square", 1).run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'nope'")
+        .hasMessageContaining("square");
+  }
+
+  @Test
+  void a_thrown_exception_is_reported_by_a_worker_as_a_retryable_failure_with_its_backtrace() {
+    StepHandler handler =
+        context -> {
+          throw new IllegalStateException("inventory service unreachable");
+        };
+
+    PartialResult result = StepHandlerHarness.forHandler(handler).runAsWorker();
+
+    assertThat(result.status()).isEqualTo(StepStatus.FAILED);
+    assertThat(result.error().retryable()).isTrue();
+    assertThat(result.error().errorType()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(result.error().message()).isEqualTo("inventory service unreachable");
+    assertThat(result.error().backtrace()).isNotEmpty();
+  }
+
+  @Test
+  void a_retry_after_is_reported_in_milliseconds() {
+    StepHandler handler = context -> StepResult.retryableFailure("rate limited", Duration.ofSeconds(3));
+
+    PartialResult result = StepHandlerHarness.forHandler(handler).runAsWorker();
+
+    assertThat(result.error().retryable()).isTrue();
+    assertThat(result.error().retryAfterMs()).isEqualTo(3000L);
+  }
+
+  @Test
+  void a_permanent_failure_is_reported_as_not_retryable() {
+    StepHandler handler = context -> StepResult.permanentFailure("card_declined", "card declined");
+
+    PartialResult result = StepHandlerHarness.forHandler(handler).runAsWorker();
+
+    assertThat(result.error().retryable()).isFalse();
+    assertThat(result.error().errorType()).isEqualTo("card_declined");
+  }
+
+  @Test
+  void a_null_result_is_a_retryable_failure() {
+    PartialResult result = StepHandlerHarness.forHandler(context -> null).runAsWorker();
+
+    assertThat(result.status()).isEqualTo(StepStatus.FAILED);
+    assertThat(result.error().errorType()).isEqualTo("null_result");
+    assertThat(result.error().retryable()).isTrue();
+  }
+
+  @Test
+  void the_context_reports_whether_attempts_are_left() {
+    StepContext context = StepHandlerHarness.forHandler(c -> StepResult.success()).attempt(2, 3).context();
+
+    assertThat(context.attempt()).isEqualTo(2);
+    assertThat(context.hasAttemptsLeft()).isTrue();
+  }
+}
