@@ -51,7 +51,7 @@ class StepWorkerIT {
   }
 
   private byte[] registerWorker(StepWorker.Builder builder) {
-    worker = builder.endpoint(orchestrator.endpoint()).drainTimeout(Duration.ofSeconds(5)).build().start();
+    worker = builder.endpoint(orchestrator.endpoint()).drainTimeout(Duration.ofSeconds(1)).build().start();
     FakeOrchestrator.Received hello = orchestrator.receive(WAIT);
     assertThat(hello.message()).isInstanceOf(Hello.class);
     orchestrator.send(hello.identity(), new Welcome(worker.workerId(), "test-orchestrator", "1", "json", 200));

@@ -1,0 +1,267 @@
+package dev.tasker.orchestrator;
+
+import dev.tasker.orchestrator.internal.dispatch.BatchDispatcher;
+import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
+import dev.tasker.orchestrator.internal.dispatch.DispatchSignal;
+import dev.tasker.orchestrator.internal.notify.ReadyListener;
+import dev.tasker.orchestrator.internal.results.Backoff;
+import dev.tasker.orchestrator.internal.results.ResultApplier;
+import dev.tasker.orchestrator.internal.transport.RouterGateway;
+import dev.tasker.orchestrator.internal.transport.TransportSettings;
+import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
+import dev.tasker.orchestrator.internal.transport.WorkerSession;
+import dev.tasker.protocol.Goodbye;
+import dev.tasker.protocol.Ids;
+import dev.tasker.schema.TaskerSchema;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.ZContext;
+
+/**
+ * The orchestrator process: it owns the Tasker database and a ZeroMQ ROUTER socket, dispatches
+ * ready steps in batches to registered workers, applies their results, retries failed steps with
+ * backoff and finalizes tasks.
+ *
+ * <h2>Threads</h2>
+ *
+ * Four threads, each with one job: the transport owns the socket (workers, heartbeats, credit);
+ * the dispatcher claims ready steps and sends batches; the applier writes results; the listener
+ * turns database notifications of new tasks into dispatcher wake-ups. The public methods are
+ * thread-safe.
+ *
+ * <h2>Lifecycle</h2>
+ *
+ * {@code NEW -> RUNNING -> DRAINING -> STOPPED}. {@link #start()} applies the schema migrations,
+ * registers the templates, binds the endpoints and starts the threads. {@link #close()} stops
+ * dispatching, tells workers goodbye, applies every result already received and stops. Steps still
+ * running at workers stay in progress in the database, to be recovered by the next start.
+ */
+public final class Orchestrator implements AutoCloseable {
+
+  /** Lifecycle states. */
+  public enum State {
+    /** Built, not started. */
+    NEW,
+    /** Dispatching. */
+    RUNNING,
+    /** Stopping: no new batches; received results are still applied. */
+    DRAINING,
+    /** Stopped. */
+    STOPPED
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
+  private static final long STOP_WAIT_MS = 10_000;
+
+  private final OrchestratorConfig config;
+  private final DataSource dataSource;
+  private final TemplateRegistry templates;
+  private final Clock clock;
+  private final ZContext context;
+  private final boolean ownsContext;
+  private final boolean migrate;
+  private final String orchestratorId = Ids.newId().toString();
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final WorkerRegistry registry = new WorkerRegistry();
+  private final DispatchSignal signal = new DispatchSignal();
+  private final TaskerClient client;
+  private RouterGateway gateway;
+  private BatchDispatcher dispatcher;
+  private ResultApplier applier;
+  private ReadyListener listener;
+  private List<String> endpoints = List.of();
+  private final List<Thread> threads = new java.util.ArrayList<>();
+
+  private Orchestrator(Builder builder) {
+    this.config = Objects.requireNonNull(builder.config, "config");
+    this.dataSource = Objects.requireNonNull(builder.dataSource, "dataSource");
+    this.templates = builder.templates;
+    this.clock = builder.clock;
+    this.ownsContext = builder.context == null;
+    this.context = ownsContext ? new ZContext() : builder.context;
+    this.migrate = builder.migrate;
+    this.client = new TaskerClient(dataSource, templates);
+  }
+
+  /** A builder; {@link Builder#dataSource} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Migrates the schema, registers templates, binds the endpoints and starts the threads.
+   *
+   * @throws IllegalStateException when already started
+   * @throws TaskerException when the database or an endpoint cannot be used
+   */
+  public synchronized Orchestrator start() {
+    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      throw new IllegalStateException("orchestrator is " + state.get());
+    }
+    if (migrate) {
+      TaskerSchema.migrate(dataSource);
+    }
+    client.registerTemplates();
+    applier = new ResultApplier(dataSource, clock, new Backoff(new Random()), signal::wake,
+        due -> dispatcher.retryScheduled(due), config.maxResultsPerTransaction());
+    TransportSettings transport = new TransportSettings(config.endpoints(), config.heartbeatIntervalMs(),
+        config.heartbeatLiveness(), config.sendHighWaterMark(), config.receiveHighWaterMark(),
+        config.maxMessageBytes(), orchestratorId);
+    gateway = new RouterGateway(transport, context, registry, applier, signal::wake, clock);
+    endpoints = gateway.bind();
+    dispatcher = new BatchDispatcher(dataSource, registry, gateway, signal,
+        new DispatchSettings(config.batchSize(), config.maxStepsPerRound(), config.resultTimeoutMs(),
+            config.sweepIntervalMs()),
+        clock);
+    listener = new ReadyListener(dataSource, signal::wake);
+    startThread(applier, "tasker-result-applier");
+    startThread(gateway, "tasker-transport");
+    startThread(dispatcher, "tasker-dispatcher");
+    startThread(listener, "tasker-ready-listener");
+    log.info("orchestrator {} listening on {} with {} templates", orchestratorId, endpoints, templates.all().size());
+    return this;
+  }
+
+  private void startThread(Runnable runnable, String name) {
+    Thread thread = new Thread(runnable, name);
+    thread.setDaemon(false);
+    threads.add(thread);
+    thread.start();
+  }
+
+  /** The bound endpoints, with real port numbers; empty before {@link #start()}. */
+  public List<String> endpoints() {
+    return endpoints;
+  }
+
+  /** The first bound TCP endpoint, for workers to connect to. */
+  public String tcpEndpoint() {
+    return endpoints.stream().filter(e -> e.startsWith("tcp://")).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no tcp endpoint is bound"));
+  }
+
+  /** This process's id, sent to workers in WELCOME. */
+  public String orchestratorId() {
+    return orchestratorId;
+  }
+
+  /** A client over the same database and templates. */
+  public TaskerClient client() {
+    return client;
+  }
+
+  /** The ZeroMQ context; workers in the same JVM need it for {@code inproc://} endpoints. */
+  public ZContext zContext() {
+    return context;
+  }
+
+  /** How many workers are registered now. */
+  public int registeredWorkers() {
+    return registry.sessions().size();
+  }
+
+  /** The current lifecycle state. */
+  public State state() {
+    return state.get();
+  }
+
+  /** Stops as described in the class documentation. Idempotent. */
+  @Override
+  public synchronized void close() {
+    State previous = state.getAndUpdate(s -> s == State.RUNNING ? State.DRAINING : s);
+    if (previous != State.RUNNING) {
+      if (previous == State.NEW) {
+        state.set(State.STOPPED);
+        closeContext();
+      }
+      return;
+    }
+    try {
+      dispatcher.requestStop();
+      dispatcher.awaitStopped(STOP_WAIT_MS);
+      for (WorkerSession worker : registry.sessions()) {
+        gateway.send(worker.identity(), new Goodbye("shutdown"));
+      }
+      gateway.requestStop();
+      gateway.awaitStopped(STOP_WAIT_MS);
+      applier.requestStop();
+      applier.awaitStopped(STOP_WAIT_MS);
+      listener.requestStop();
+      listener.awaitStopped(STOP_WAIT_MS);
+      for (Thread thread : threads) {
+        thread.join(STOP_WAIT_MS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      closeContext();
+      state.set(State.STOPPED);
+      log.info("orchestrator {} stopped", orchestratorId);
+    }
+  }
+
+  private void closeContext() {
+    if (ownsContext) {
+      context.close();
+    }
+  }
+
+  /** Builds an {@link Orchestrator}. Not thread-safe. */
+  public static final class Builder {
+    private OrchestratorConfig config = OrchestratorConfig.builder().build();
+    private DataSource dataSource;
+    private TemplateRegistry templates = TemplateRegistry.empty();
+    private Clock clock = Clock.systemUTC();
+    private ZContext context;
+    private boolean migrate = true;
+
+    private Builder() {}
+
+    /** The configuration; default {@link OrchestratorConfig#builder()}'s defaults. */
+    public Builder config(OrchestratorConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    /** The Tasker database; required. Needs at least 4 connections. */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = dataSource;
+      return this;
+    }
+
+    /** The templates to register and serve. */
+    public Builder templates(TemplateRegistry templates) {
+      this.templates = Objects.requireNonNull(templates, "templates");
+      return this;
+    }
+
+    /** The clock for retry timing; default the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** A ZeroMQ context to share (for {@code inproc://}); default the orchestrator's own. */
+    public Builder zContext(ZContext context) {
+      this.context = context;
+      return this;
+    }
+
+    /** Whether {@link Orchestrator#start()} applies the migrations; default {@code true}. */
+    public Builder migrateOnStart(boolean migrate) {
+      this.migrate = migrate;
+      return this;
+    }
+
+    /** Builds the orchestrator. */
+    public Orchestrator build() {
+      return new Orchestrator(this);
+    }
+  }
+}

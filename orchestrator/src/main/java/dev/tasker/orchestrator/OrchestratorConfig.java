@@ -1,0 +1,305 @@
+package dev.tasker.orchestrator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The orchestrator's settings. Immutable; build with {@link #builder()} or {@link #load}. Every key
+ * of the YAML file can be overridden by an environment variable: {@code TASKER_} and the key in
+ * upper case ({@code batch_size} by {@code TASKER_BATCH_SIZE}; {@code endpoints} takes a
+ * comma-separated list).
+ *
+ * @param endpoints ZeroMQ endpoints the ROUTER binds ({@code tcp://host:port}, port {@code 0} or
+ *     {@code *} for any free port, or {@code inproc://name})
+ * @param batchSize most steps per batch
+ * @param maxStepsPerRound most steps claimed in one dispatch transaction
+ * @param resultTimeoutMs how long a batch may wait for its completion, in milliseconds
+ * @param heartbeatIntervalMs heartbeat period both ways, in milliseconds
+ * @param heartbeatLiveness missed heartbeat intervals after which a worker is declared dead
+ * @param sendHighWaterMark most messages queued to send on the ROUTER
+ * @param receiveHighWaterMark most messages queued received on the ROUTER
+ * @param maxMessageBytes largest message accepted, in bytes
+ * @param poolSize database connections, at least 4 (listener, dispatcher, applier, clients)
+ * @param sweepIntervalMs longest the dispatcher sleeps without being woken, in milliseconds
+ * @param maxResultsPerTransaction most received messages applied in one transaction
+ */
+public record OrchestratorConfig(
+    List<String> endpoints,
+    int batchSize,
+    int maxStepsPerRound,
+    long resultTimeoutMs,
+    long heartbeatIntervalMs,
+    int heartbeatLiveness,
+    int sendHighWaterMark,
+    int receiveHighWaterMark,
+    int maxMessageBytes,
+    int poolSize,
+    long sweepIntervalMs,
+    int maxResultsPerTransaction) {
+
+  /** Default endpoint. */
+  public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
+  /** Default steps per batch. */
+  public static final int DEFAULT_BATCH_SIZE = 50;
+  /** Default steps claimed per dispatch transaction. */
+  public static final int DEFAULT_MAX_STEPS_PER_ROUND = 1000;
+  /** Default batch result timeout: 5 minutes, in milliseconds. */
+  public static final long DEFAULT_RESULT_TIMEOUT_MS = 300_000;
+  /**
+   * Default heartbeat interval: 1 second. With the default liveness of 3, a dead worker is noticed
+   * within 3 to 4 seconds, inside the 5-second promise, while a busy machine's scheduling hiccups
+   * of a few hundred milliseconds do not kill healthy workers.
+   */
+  public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 1000;
+  /** Default missed heartbeats before a worker is dead. */
+  public static final int DEFAULT_HEARTBEAT_LIVENESS = 3;
+  /** Default ROUTER high-water marks, in messages. */
+  public static final int DEFAULT_HIGH_WATER_MARK = 100_000;
+  /** Default largest message: 16 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+  /** Default connection pool size. */
+  public static final int DEFAULT_POOL_SIZE = 10;
+  /** Default safety-net sweep: 5 seconds. */
+  public static final long DEFAULT_SWEEP_INTERVAL_MS = 5000;
+  /** Default messages per result transaction. */
+  public static final int DEFAULT_MAX_RESULTS_PER_TRANSACTION = 2000;
+
+  private static final Set<String> KEYS =
+      Set.of("endpoints", "batch_size", "max_steps_per_round", "result_timeout_ms", "heartbeat_interval_ms",
+          "heartbeat_liveness", "send_high_water_mark", "receive_high_water_mark", "max_message_bytes",
+          "pool_size", "sweep_interval_ms", "max_results_per_transaction");
+
+  /** Validates every field, naming the key and the constraint. */
+  public OrchestratorConfig {
+    endpoints = List.copyOf(Objects.requireNonNull(endpoints, "endpoints"));
+    if (endpoints.isEmpty()) {
+      throw new ConfigurationException("endpoints must list at least one endpoint");
+    }
+    for (String endpoint : endpoints) {
+      if (!endpoint.startsWith("tcp://") && !endpoint.startsWith("inproc://")) {
+        throw new ConfigurationException("endpoints: '" + endpoint + "' must start with tcp:// or inproc://");
+      }
+    }
+    atLeast("batch_size", batchSize, 1);
+    atLeast("max_steps_per_round", maxStepsPerRound, 1);
+    atLeast("result_timeout_ms", resultTimeoutMs, 1);
+    atLeast("heartbeat_interval_ms", heartbeatIntervalMs, 1);
+    atLeast("heartbeat_liveness", heartbeatLiveness, 1);
+    atLeast("send_high_water_mark", sendHighWaterMark, 1);
+    atLeast("receive_high_water_mark", receiveHighWaterMark, 1);
+    atLeast("max_message_bytes", maxMessageBytes, 1024);
+    atLeast("pool_size", poolSize, 4);
+    atLeast("sweep_interval_ms", sweepIntervalMs, 1);
+    atLeast("max_results_per_transaction", maxResultsPerTransaction, 1);
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Reads a YAML file (if given) and then the environment overrides.
+   *
+   * @param yamlFile a file of {@code key: value} lines, or {@code null}
+   * @param environment usually {@code System.getenv()}
+   * @throws ConfigurationException naming an unknown key, a value of the wrong type or out of range
+   */
+  public static OrchestratorConfig load(Path yamlFile, Map<String, String> environment) {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (yamlFile != null) {
+      values.putAll(readYaml(yamlFile));
+    }
+    for (String key : KEYS) {
+      String override = environment.get("TASKER_" + key.toUpperCase(Locale.ROOT));
+      if (override != null && !override.isBlank()) {
+        values.put(key, override.trim());
+      }
+    }
+    Builder builder = builder();
+    values.forEach((key, value) -> builder.set(key, value));
+    return builder.build();
+  }
+
+  private static Map<String, String> readYaml(Path file) {
+    JsonNode tree;
+    try {
+      tree = new YAMLMapper().readTree(Files.readString(file));
+    } catch (JsonProcessingException e) {
+      throw new ConfigurationException(file + ": not valid YAML: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigurationException(file + ": cannot be read: " + e.getMessage());
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    if (tree == null || tree.isNull()) {
+      return values;
+    }
+    if (!tree.isObject()) {
+      throw new ConfigurationException(file + ": must be a mapping of settings");
+    }
+    Iterator<Map.Entry<String, JsonNode>> fields = tree.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      if (!KEYS.contains(field.getKey())) {
+        throw new ConfigurationException(file + ": unknown setting '" + field.getKey() + "'; known: " + KEYS);
+      }
+      JsonNode value = field.getValue();
+      if (value.isArray()) {
+        List<String> items = new ArrayList<>();
+        value.forEach(item -> items.add(item.asText()));
+        values.put(field.getKey(), String.join(",", items));
+      } else if (value.isValueNode()) {
+        values.put(field.getKey(), value.asText());
+      } else {
+        throw new ConfigurationException(file + ": " + field.getKey() + " must be a value or a list");
+      }
+    }
+    return values;
+  }
+
+  private static void atLeast(String key, long value, long minimum) {
+    if (value < minimum) {
+      throw new ConfigurationException(key + " must be >= " + minimum + " but was " + value);
+    }
+  }
+
+  /** Builds an {@link OrchestratorConfig}. Not thread-safe. */
+  public static final class Builder {
+    private List<String> endpoints = List.of(DEFAULT_ENDPOINT);
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private int maxStepsPerRound = DEFAULT_MAX_STEPS_PER_ROUND;
+    private long resultTimeoutMs = DEFAULT_RESULT_TIMEOUT_MS;
+    private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
+    private int heartbeatLiveness = DEFAULT_HEARTBEAT_LIVENESS;
+    private int sendHighWaterMark = DEFAULT_HIGH_WATER_MARK;
+    private int receiveHighWaterMark = DEFAULT_HIGH_WATER_MARK;
+    private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+    private int poolSize = DEFAULT_POOL_SIZE;
+    private long sweepIntervalMs = DEFAULT_SWEEP_INTERVAL_MS;
+    private int maxResultsPerTransaction = DEFAULT_MAX_RESULTS_PER_TRANSACTION;
+
+    private Builder() {}
+
+    /** Sets {@code endpoints}. */
+    public Builder endpoints(String... endpoints) {
+      this.endpoints = List.of(endpoints);
+      return this;
+    }
+
+    /** Sets {@code batch_size}. */
+    public Builder batchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** Sets {@code max_steps_per_round}. */
+    public Builder maxStepsPerRound(int maxStepsPerRound) {
+      this.maxStepsPerRound = maxStepsPerRound;
+      return this;
+    }
+
+    /** Sets {@code result_timeout_ms}. */
+    public Builder resultTimeoutMs(long resultTimeoutMs) {
+      this.resultTimeoutMs = resultTimeoutMs;
+      return this;
+    }
+
+    /** Sets {@code heartbeat_interval_ms}. */
+    public Builder heartbeatIntervalMs(long heartbeatIntervalMs) {
+      this.heartbeatIntervalMs = heartbeatIntervalMs;
+      return this;
+    }
+
+    /** Sets {@code heartbeat_liveness}. */
+    public Builder heartbeatLiveness(int heartbeatLiveness) {
+      this.heartbeatLiveness = heartbeatLiveness;
+      return this;
+    }
+
+    /** Sets both high-water marks. */
+    public Builder highWaterMarks(int send, int receive) {
+      this.sendHighWaterMark = send;
+      this.receiveHighWaterMark = receive;
+      return this;
+    }
+
+    /** Sets {@code max_message_bytes}. */
+    public Builder maxMessageBytes(int maxMessageBytes) {
+      this.maxMessageBytes = maxMessageBytes;
+      return this;
+    }
+
+    /** Sets {@code pool_size}. */
+    public Builder poolSize(int poolSize) {
+      this.poolSize = poolSize;
+      return this;
+    }
+
+    /** Sets {@code sweep_interval_ms}. */
+    public Builder sweepIntervalMs(long sweepIntervalMs) {
+      this.sweepIntervalMs = sweepIntervalMs;
+      return this;
+    }
+
+    /** Sets {@code max_results_per_transaction}. */
+    public Builder maxResultsPerTransaction(int maxResultsPerTransaction) {
+      this.maxResultsPerTransaction = maxResultsPerTransaction;
+      return this;
+    }
+
+    Builder set(String key, String value) {
+      switch (key) {
+        case "endpoints" -> endpoints = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        case "batch_size" -> batchSize = (int) number(key, value);
+        case "max_steps_per_round" -> maxStepsPerRound = (int) number(key, value);
+        case "result_timeout_ms" -> resultTimeoutMs = number(key, value);
+        case "heartbeat_interval_ms" -> heartbeatIntervalMs = number(key, value);
+        case "heartbeat_liveness" -> heartbeatLiveness = (int) number(key, value);
+        case "send_high_water_mark" -> sendHighWaterMark = (int) number(key, value);
+        case "receive_high_water_mark" -> receiveHighWaterMark = (int) number(key, value);
+        case "max_message_bytes" -> maxMessageBytes = (int) number(key, value);
+        case "pool_size" -> poolSize = (int) number(key, value);
+        case "sweep_interval_ms" -> sweepIntervalMs = number(key, value);
+        case "max_results_per_transaction" -> maxResultsPerTransaction = (int) number(key, value);
+        default -> throw new ConfigurationException("unknown setting '" + key + "'");
+      }
+      return this;
+    }
+
+    private static long number(String key, String value) {
+      try {
+        long parsed = Long.parseLong(value.trim());
+        if (parsed > Integer.MAX_VALUE && !key.endsWith("_ms")) {
+          throw new ConfigurationException(key + " must be <= " + Integer.MAX_VALUE + " but was " + value);
+        }
+        return parsed;
+      } catch (NumberFormatException e) {
+        throw new ConfigurationException(key + " must be a whole number but was '" + value + "'");
+      }
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @throws ConfigurationException naming the first invalid setting
+     */
+    public OrchestratorConfig build() {
+      return new OrchestratorConfig(endpoints, batchSize, maxStepsPerRound, resultTimeoutMs, heartbeatIntervalMs,
+          heartbeatLiveness, sendHighWaterMark, receiveHighWaterMark, maxMessageBytes, poolSize, sweepIntervalMs,
+          maxResultsPerTransaction);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.tasker.orchestrator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A versioned workflow definition, read from YAML in the upstream Tasker format. Its steps are in
+ * an order where every step comes after its dependencies. Immutable.
+ *
+ * @param namespace the {@code namespace_name}
+ * @param name the template's name, unique within the namespace and version
+ * @param version the template's version, for example {@code 1.0.0}
+ * @param description for people; may be empty
+ * @param inputSchema JSON Schema the task context must satisfy, or {@code null} for none
+ * @param steps the steps, dependencies first
+ * @param definition the whole template as read, stored with the named task
+ */
+public record TaskTemplate(
+    String namespace,
+    String name,
+    String version,
+    String description,
+    JsonNode inputSchema,
+    List<StepTemplate> steps,
+    JsonNode definition) {
+
+  /** Validates and copies the fields. */
+  public TaskTemplate {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(version, "version");
+    steps = List.copyOf(steps);
+    Objects.requireNonNull(definition, "definition");
+    description = description == null ? "" : description;
+  }
+
+  /** {@code namespace/name:version}, for messages. */
+  public String fullName() {
+    return namespace + "/" + name + ":" + version;
+  }
+
+  /** The step called {@code stepName}, if any. */
+  public Optional<StepTemplate> step(String stepName) {
+    return steps.stream().filter(s -> s.name().equals(stepName)).findFirst();
+  }
+}

@@ -1,0 +1,214 @@
+package dev.tasker.orchestrator.internal.dispatch;
+
+import dev.tasker.orchestrator.StepState;
+import dev.tasker.orchestrator.internal.db.Sql;
+import dev.tasker.orchestrator.internal.db.Transactions;
+import dev.tasker.orchestrator.internal.dispatch.StepClaimer.ClaimedBatch;
+import dev.tasker.orchestrator.internal.state.TransitionWriter;
+import dev.tasker.orchestrator.internal.transport.RouterGateway;
+import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
+import dev.tasker.orchestrator.internal.transport.WorkerSession;
+import dev.tasker.protocol.Frames;
+import dev.tasker.protocol.Goodbye;
+import dev.tasker.protocol.JsonCodec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends ready steps to workers. It sleeps until woken (a task was created, a step completed, a
+ * worker registered or freed credit) or until the next retry comes due, then runs {@link
+ * #runOnce()}: answer draining workers, make due retries pending, and claim ready steps in rounds
+ * until workers have no free credit or no step is ready. Steps are marked in_progress in the same
+ * transaction that records their batch; the batch is sent after the commit, and the dispatcher
+ * never waits for a worker. One thread.
+ */
+public final class BatchDispatcher implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(BatchDispatcher.class);
+  private static final int MAX_ROUNDS = 20;
+
+  private final DataSource dataSource;
+  private final WorkerRegistry registry;
+  private final RouterGateway gateway;
+  private final DispatchSignal signal;
+  private final DispatchSettings settings;
+  private final Clock clock;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean stopRequested;
+  private final AtomicReference<Instant> scheduledRetry = new AtomicReference<>();
+  private Instant nextRetryDue;
+  private boolean retriesChecked;
+  private int rotation;
+
+  public BatchDispatcher(
+      DataSource dataSource,
+      WorkerRegistry registry,
+      RouterGateway gateway,
+      DispatchSignal signal,
+      DispatchSettings settings,
+      Clock clock) {
+    this.dataSource = dataSource;
+    this.registry = registry;
+    this.gateway = gateway;
+    this.signal = signal;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** Asks the loop to stop; it sends no batch after returning from its current round. */
+  public void requestStop() {
+    stopRequested = true;
+    signal.wake();
+  }
+
+  /** Waits for the loop to end. */
+  public boolean awaitStopped(long timeoutMillis) throws InterruptedException {
+    return stopped.await(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Tells the dispatcher a step will be due for retry at {@code due}. Any thread. */
+  public void retryScheduled(Instant due) {
+    scheduledRetry.accumulateAndGet(due, (a, b) -> a == null ? b : b == null ? a : a.isBefore(b) ? a : b);
+  }
+
+  @Override
+  public void run() {
+    try {
+      boolean woken = false;
+      while (!stopRequested) {
+        try {
+          runOnce(!woken);
+        } catch (RuntimeException e) {
+          log.error("dispatch round failed; retrying after the next wake-up", e);
+        }
+        woken = signal.awaitMillis(sleepMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  /**
+   * One pass: answer GOODBYEs, promote due retries, dispatch ready steps.
+   *
+   * @return how many steps were sent
+   */
+  public int runOnce() {
+    return runOnce(true);
+  }
+
+  /**
+   * @param sweep also look for due retries in the database, not only those this process scheduled
+   */
+  private int runOnce(boolean sweep) {
+    acknowledgeGoodbyes();
+    promoteDueRetries(sweep);
+    int sent = 0;
+    for (int round = 0; round < MAX_ROUNDS && !stopRequested; round++) {
+      List<WorkerSession> workers = registry.sessions();
+      Map<String, Integer> quotas = BatchPlanner.quotas(workers, settings.maxStepsPerRound(), rotation++);
+      if (quotas.isEmpty()) {
+        break;
+      }
+      List<ClaimedBatch> batches =
+          Transactions.inTransaction(
+              dataSource,
+              "claiming ready steps",
+              connection ->
+                  StepClaimer.claim(connection, quotas, workers, settings.batchSize(), settings.batchTimeoutMs()));
+      int steps = 0;
+      for (ClaimedBatch batch : batches) {
+        WorkerSession worker = batch.plan().worker();
+        worker.hold(batch.plan().batchId(), batch.plan().stepIds());
+        gateway.send(
+            worker.identity(),
+            Frames.encode(batch.request(), JsonCodec.instance()),
+            batch.plan().batchId(),
+            worker.workerId());
+        steps += batch.request().steps().size();
+      }
+      sent += steps;
+      int asked = quotas.values().stream().mapToInt(Integer::intValue).sum();
+      if (steps < asked) {
+        break;
+      }
+    }
+    return sent;
+  }
+
+  private void acknowledgeGoodbyes() {
+    for (WorkerSession worker : registry.sessions()) {
+      if (worker.draining() && !worker.goodbyeAcknowledged()) {
+        worker.acknowledgeGoodbye();
+        gateway.send(worker.identity(), new Goodbye("acknowledged"));
+      }
+    }
+  }
+
+  private void promoteDueRetries(boolean sweep) {
+    Instant hinted = scheduledRetry.getAndSet(null);
+    if (hinted != null && (nextRetryDue == null || hinted.isBefore(nextRetryDue))) {
+      nextRetryDue = hinted;
+    }
+    Instant now = clock.instant();
+    if (!sweep && retriesChecked && (nextRetryDue == null || nextRetryDue.isAfter(now))) {
+      return;
+    }
+    nextRetryDue =
+        Transactions.inTransaction(
+            dataSource,
+            "promoting due retries",
+            connection -> {
+              List<TransitionWriter.Change> changes = new ArrayList<>();
+              try (PreparedStatement statement =
+                  connection.prepareStatement(Sql.load(BatchDispatcher.class, "promote_due_retries.sql"))) {
+                statement.setTimestamp(1, Timestamp.from(now));
+                try (ResultSet rs = statement.executeQuery()) {
+                  while (rs.next()) {
+                    StepState.WAITING_FOR_RETRY.requireTransitionTo(StepState.PENDING);
+                    changes.add(TransitionWriter.Change.to(rs.getObject(1, UUID.class), StepState.PENDING.dbName()));
+                  }
+                }
+              }
+              TransitionWriter.steps(connection, changes);
+              return nextRetryDue(connection);
+            });
+    retriesChecked = true;
+  }
+
+  private Instant nextRetryDue(Connection connection) throws SQLException {
+    try (PreparedStatement statement =
+            connection.prepareStatement(Sql.load(BatchDispatcher.class, "next_retry_due.sql"));
+        ResultSet rs = statement.executeQuery()) {
+      rs.next();
+      Timestamp due = rs.getTimestamp(1);
+      return due == null ? null : due.toInstant();
+    }
+  }
+
+  private long sleepMillis() {
+    long sleep = settings.sweepIntervalMs();
+    if (nextRetryDue != null) {
+      long untilDue = nextRetryDue.toEpochMilli() - clock.millis();
+      sleep = Math.min(sleep, Math.max(1, untilDue));
+    }
+    return sleep;
+  }
+}

@@ -1,0 +1,260 @@
+package dev.tasker.orchestrator.internal.results;
+
+import dev.tasker.orchestrator.StepState;
+import dev.tasker.orchestrator.internal.db.Sql;
+import dev.tasker.orchestrator.internal.db.SqlArrays;
+import dev.tasker.orchestrator.internal.results.Decisions.Discrepancy;
+import dev.tasker.orchestrator.internal.results.Decisions.LedgerRow;
+import dev.tasker.orchestrator.internal.results.ResultSnapshot.BatchRow;
+import dev.tasker.orchestrator.internal.results.ResultSnapshot.StepRow;
+import dev.tasker.orchestrator.internal.state.BatchState;
+import dev.tasker.orchestrator.internal.state.TransitionWriter;
+import dev.tasker.orchestrator.internal.transport.InboundEvent.ResultReceived;
+import dev.tasker.protocol.BatchCompletion;
+import dev.tasker.protocol.PartialResult;
+import dev.tasker.protocol.StepStatus;
+import dev.tasker.protocol.StepSummary;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** Reads the snapshot results are decided against, and writes the decisions, set-based. */
+final class ResultStore {
+
+  private ResultStore() {}
+
+  static ResultSnapshot load(Connection connection, List<ResultReceived> results) throws SQLException {
+    Set<UUID> stepIds = new LinkedHashSet<>();
+    Set<UUID> batchIds = new LinkedHashSet<>();
+    Set<UUID> completedBatches = new LinkedHashSet<>();
+    for (ResultReceived result : results) {
+      if (result.message() instanceof PartialResult partial) {
+        stepIds.add(partial.stepId());
+        batchIds.add(partial.batchId());
+      } else {
+        BatchCompletion completion = (BatchCompletion) result.message();
+        batchIds.add(completion.batchId());
+        completedBatches.add(completion.batchId());
+        completion.stepSummaries().stream().map(StepSummary::stepId).forEach(stepIds::add);
+      }
+    }
+    Map<UUID, Map<UUID, Integer>> members = batchSteps(connection, batchIds);
+    members.values().forEach(m -> stepIds.addAll(m.keySet()));
+    return new ResultSnapshot(
+        lockSteps(connection, stepIds),
+        batches(connection, batchIds, members),
+        reported(connection, completedBatches));
+  }
+
+  private static Map<UUID, StepRow> lockSteps(Connection connection, Set<UUID> stepIds) throws SQLException {
+    Map<UUID, StepRow> steps = new HashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(Sql.load(ResultStore.class, "lock_steps.sql"))) {
+      statement.setArray(1, SqlArrays.uuids(connection, stepIds));
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          UUID id = rs.getObject(1, UUID.class);
+          steps.put(id, new StepRow(id, rs.getObject(2, UUID.class), StepState.fromDbName(rs.getString(3)),
+              rs.getInt(4), rs.getInt(5), rs.getBoolean(6), rs.getLong(7), rs.getLong(8)));
+        }
+      }
+    }
+    return steps;
+  }
+
+  private static Map<UUID, Map<UUID, Integer>> batchSteps(Connection connection, Set<UUID> batchIds)
+      throws SQLException {
+    Map<UUID, Map<UUID, Integer>> members = new HashMap<>();
+    try (PreparedStatement statement =
+        connection.prepareStatement(Sql.load(ResultStore.class, "load_batch_steps.sql"))) {
+      statement.setArray(1, SqlArrays.uuids(connection, batchIds));
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          members.computeIfAbsent(rs.getObject(1, UUID.class), b -> new HashMap<>())
+              .put(rs.getObject(2, UUID.class), rs.getInt(3));
+        }
+      }
+    }
+    return members;
+  }
+
+  private static Map<UUID, BatchRow> batches(
+      Connection connection, Set<UUID> batchIds, Map<UUID, Map<UUID, Integer>> members) throws SQLException {
+    Map<UUID, BatchRow> batches = new HashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(Sql.load(ResultStore.class, "load_batches.sql"))) {
+      statement.setArray(1, SqlArrays.uuids(connection, batchIds));
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          UUID id = rs.getObject(1, UUID.class);
+          batches.put(id, new BatchRow(id, rs.getString(2), rs.getInt(3), BatchState.fromDbName(rs.getString(4)),
+              members.getOrDefault(id, Map.of())));
+        }
+      }
+    }
+    return batches;
+  }
+
+  private static Map<UUID, Map<UUID, StepStatus>> reported(Connection connection, Set<UUID> batchIds)
+      throws SQLException {
+    Map<UUID, Map<UUID, StepStatus>> reported = new HashMap<>();
+    if (batchIds.isEmpty()) {
+      return reported;
+    }
+    try (PreparedStatement statement =
+        connection.prepareStatement(Sql.load(ResultStore.class, "load_received_outcomes.sql"))) {
+      statement.setArray(1, SqlArrays.uuids(connection, batchIds));
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          reported.computeIfAbsent(rs.getObject(1, UUID.class), b -> new HashMap<>())
+              .put(rs.getObject(2, UUID.class), StepStatus.fromWireName(rs.getString(3)));
+        }
+      }
+    }
+    return reported;
+  }
+
+  /**
+   * Writes every decision.
+   *
+   * @return whether a step became ready (a child's last dependency completed)
+   */
+  static boolean write(Connection connection, Decisions decisions) throws SQLException {
+    insertLedger(connection, decisions.ledger);
+    updateSteps(connection, "complete_steps.sql", decisions.completed.keySet(),
+        decisions.completed.values().stream().map(Object::toString).toList());
+    if (!decisions.retries.isEmpty()) {
+      try (PreparedStatement statement =
+          connection.prepareStatement(Sql.load(ResultStore.class, "schedule_retries.sql"))) {
+        statement.setArray(1, SqlArrays.uuids(connection, decisions.retries.keySet()));
+        statement.setArray(2, SqlArrays.timestamps(connection,
+            decisions.retries.values().stream().map(Decisions.Retry::due).toList()));
+        statement.setArray(3, SqlArrays.texts(connection,
+            decisions.retries.values().stream().map(Decisions.Retry::errorJson).toList()));
+        statement.executeUpdate();
+      }
+    }
+    updateSteps(connection, "fail_steps.sql", decisions.failed.keySet(), new ArrayList<>(decisions.failed.values()));
+    TransitionWriter.steps(connection, decisions.stepTransitions);
+    boolean childReady = releaseChildren(connection, decisions.completed.keySet());
+    writeBatches(connection, decisions);
+    TaskFinalizer.finalize(connection, decisions.tasksToCheck);
+    return childReady;
+  }
+
+  private static void updateSteps(Connection connection, String sqlFile, Set<UUID> ids, List<String> values)
+      throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(Sql.load(ResultStore.class, sqlFile))) {
+      statement.setArray(1, SqlArrays.uuids(connection, ids));
+      statement.setArray(2, SqlArrays.texts(connection, values));
+      statement.executeUpdate();
+    }
+  }
+
+  private static boolean releaseChildren(Connection connection, Set<UUID> completed) throws SQLException {
+    if (completed.isEmpty()) {
+      return false;
+    }
+    boolean ready = false;
+    try (PreparedStatement statement =
+        connection.prepareStatement(Sql.load(ResultStore.class, "release_children.sql"))) {
+      statement.setArray(1, SqlArrays.uuids(connection, completed));
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          ready |= rs.getInt(2) == 0;
+        }
+      }
+    }
+    return ready;
+  }
+
+  private static void writeBatches(Connection connection, Decisions decisions) throws SQLException {
+    List<TransitionWriter.Change> executing = new ArrayList<>();
+    for (UUID batchId : decisions.batchesExecuting) {
+      executing.add(new TransitionWriter.Change(batchId, BatchState.EXECUTING.dbName(), null, "first_result"));
+    }
+    TransitionWriter.batches(connection, executing);
+    List<TransitionWriter.Change> completed = new ArrayList<>();
+    for (Map.Entry<UUID, String> entry : decisions.batchesCompleted.entrySet()) {
+      String metadata = "{\"reconciliation\":\"" + entry.getValue() + "\"}";
+      completed.add(new TransitionWriter.Change(entry.getKey(), BatchState.COMPLETED.dbName(), metadata, "batch_completion"));
+    }
+    TransitionWriter.batches(connection, completed);
+    if (!decisions.batchesCompleted.isEmpty()) {
+      try (PreparedStatement statement =
+          connection.prepareStatement(Sql.load(ResultStore.class, "complete_batches.sql"))) {
+        statement.setArray(1, SqlArrays.uuids(connection, decisions.batchesCompleted.keySet()));
+        statement.setArray(2, SqlArrays.texts(connection, new ArrayList<>(decisions.batchesCompleted.values())));
+        statement.executeUpdate();
+      }
+    }
+    if (!decisions.discrepancies.isEmpty()) {
+      try (PreparedStatement statement =
+          connection.prepareStatement(Sql.load(ResultStore.class, "insert_discrepancies.sql"))) {
+        statement.setArray(1, SqlArrays.uuids(connection, decisions.discrepancies.stream().map(Discrepancy::batchId).toList()));
+        statement.setArray(2, connection.createArrayOf("uuid",
+            decisions.discrepancies.stream().map(Discrepancy::stepId).toArray()));
+        statement.setArray(3, SqlArrays.texts(connection, decisions.discrepancies.stream().map(Discrepancy::kind).toList()));
+        statement.setArray(4, SqlArrays.texts(connection, decisions.discrepancies.stream().map(Discrepancy::detailJson).toList()));
+        statement.executeUpdate();
+      }
+    }
+  }
+
+  private static void insertLedger(Connection connection, List<LedgerRow> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    List<UUID> batches = new ArrayList<>();
+    List<UUID> steps = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    List<String> workers = new ArrayList<>();
+    List<Long> sequences = new ArrayList<>();
+    List<Integer> attempts = new ArrayList<>();
+    List<String> statuses = new ArrayList<>();
+    List<Long> times = new ArrayList<>();
+    List<String> raws = new ArrayList<>();
+    List<String> outcomes = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    List<Instant> received = new ArrayList<>();
+    for (LedgerRow row : rows) {
+      batches.add(row.batchId());
+      steps.add(row.stepId());
+      types.add(row.messageType());
+      workers.add(row.workerId());
+      sequences.add(row.sequence());
+      attempts.add(row.attempt());
+      statuses.add(row.status());
+      times.add(row.executionTimeMs());
+      raws.add(row.rawJson());
+      outcomes.add(row.outcome());
+      errors.add(row.processingErrorsJson());
+      received.add(row.receivedAt());
+    }
+    try (PreparedStatement statement = connection.prepareStatement(Sql.load(ResultStore.class, "insert_ledger.sql"))) {
+      statement.setArray(1, SqlArrays.uuids(connection, batches));
+      statement.setArray(2, connection.createArrayOf("uuid", steps.toArray()));
+      statement.setArray(3, SqlArrays.texts(connection, types));
+      statement.setArray(4, SqlArrays.texts(connection, workers));
+      statement.setArray(5, SqlArrays.longs(connection, sequences));
+      statement.setArray(6, SqlArrays.ints(connection, attempts));
+      statement.setArray(7, SqlArrays.texts(connection, statuses));
+      statement.setArray(8, SqlArrays.longs(connection, times));
+      statement.setArray(9, SqlArrays.texts(connection, raws));
+      statement.setArray(10, SqlArrays.texts(connection, outcomes));
+      statement.setArray(11, SqlArrays.texts(connection, errors));
+      statement.setArray(12, SqlArrays.timestamps(connection, received));
+      statement.executeUpdate();
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.tasker.orchestrator.internal.results;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasker.orchestrator.StepState;
+import dev.tasker.orchestrator.internal.db.Sql;
+import dev.tasker.orchestrator.internal.db.SqlArrays;
+import dev.tasker.orchestrator.internal.state.BatchState;
+import dev.tasker.orchestrator.internal.state.TransitionWriter;
+import dev.tasker.orchestrator.internal.transport.InboundEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Records workers coming and going, and gives the steps of a lost worker or an undeliverable batch
+ * back to the dispatcher. A lost worker's attempt counts against max_attempts (a step that keeps
+ * killing its worker must not be retried forever); an attempt that never reached a worker does
+ * not.
+ */
+final class WorkerEventStore {
+
+  private record HeldStep(UUID batchId, UUID stepId, UUID taskId, int attempts, int maxAttempts) {}
+
+  private WorkerEventStore() {}
+
+  /** @return whether steps became ready */
+  static boolean apply(Connection connection, InboundEvent event) throws SQLException {
+    if (event instanceof InboundEvent.WorkerRegistered registered) {
+      upsert(connection, registered);
+      return false;
+    }
+    if (event instanceof InboundEvent.WorkersSeen seen) {
+      try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "touch_workers.sql"))) {
+        statement.setTimestamp(1, Timestamp.from(seen.at()));
+        statement.setArray(2, SqlArrays.texts(connection, seen.workerIds()));
+        statement.executeUpdate();
+      }
+      return false;
+    }
+    if (event instanceof InboundEvent.WorkerGone gone) {
+      markGone(connection, gone);
+      if (!gone.dead()) {
+        return false;
+      }
+      List<HeldStep> held = held(connection, "steps_held_by_worker.sql", gone.workerId());
+      failBatches(connection, openBatches(connection, gone.workerId()), "worker_lost");
+      return requeue(connection, held, false, "worker_lost");
+    }
+    InboundEvent.BatchUndeliverable undeliverable = (InboundEvent.BatchUndeliverable) event;
+    List<HeldStep> held = held(connection, "steps_of_batch.sql", undeliverable.batchId());
+    failBatches(connection, List.of(undeliverable.batchId()), "undeliverable");
+    return requeue(connection, held, true, "undeliverable");
+  }
+
+  private static void upsert(Connection connection, InboundEvent.WorkerRegistered registered) throws SQLException {
+    ObjectNode capabilities = JsonNodeFactory.instance.objectNode();
+    registered.hello().handlers().forEach(capabilities.putArray("handlers")::add);
+    try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "upsert_worker.sql"))) {
+      statement.setString(1, registered.hello().workerId());
+      statement.setString(2, registered.hello().language());
+      statement.setString(3, registered.hello().sdkVersion());
+      statement.setString(4, registered.protocolVersion());
+      statement.setString(5, registered.encoding());
+      statement.setString(6, capabilities.toString());
+      statement.setInt(7, registered.hello().concurrency());
+      statement.setTimestamp(8, Timestamp.from(registered.at()));
+      statement.setTimestamp(9, Timestamp.from(registered.at()));
+      statement.executeUpdate();
+    }
+  }
+
+  private static void markGone(Connection connection, InboundEvent.WorkerGone gone) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "mark_worker_gone.sql"))) {
+      statement.setString(1, gone.dead() ? "dead" : "gone");
+      statement.setTimestamp(2, Timestamp.from(gone.at()));
+      statement.setString(3, gone.workerId());
+      statement.executeUpdate();
+    }
+  }
+
+  private static List<HeldStep> held(Connection connection, String sqlFile, Object key) throws SQLException {
+    List<HeldStep> held = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, sqlFile))) {
+      statement.setObject(1, key);
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          held.add(new HeldStep(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+              rs.getObject(3, UUID.class), rs.getInt(4), rs.getInt(5)));
+        }
+      }
+    }
+    return held;
+  }
+
+  private static List<UUID> openBatches(Connection connection, String workerId) throws SQLException {
+    List<UUID> batches = new ArrayList<>();
+    try (PreparedStatement statement =
+        connection.prepareStatement(Sql.load(WorkerEventStore.class, "open_batches_of_worker.sql"))) {
+      statement.setString(1, workerId);
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          batches.add(rs.getObject(1, UUID.class));
+        }
+      }
+    }
+    return batches;
+  }
+
+  private static void failBatches(Connection connection, List<UUID> batchIds, String event) throws SQLException {
+    List<TransitionWriter.Change> changes = new ArrayList<>();
+    for (UUID batchId : batchIds) {
+      changes.add(new TransitionWriter.Change(batchId, BatchState.FAILED.dbName(), null, event));
+    }
+    TransitionWriter.batches(connection, changes);
+  }
+
+  private static boolean requeue(Connection connection, List<HeldStep> held, boolean refund, String reason)
+      throws SQLException {
+    List<UUID> again = new ArrayList<>();
+    List<Integer> refunds = new ArrayList<>();
+    List<UUID> exhausted = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    Set<UUID> tasks = new LinkedHashSet<>();
+    List<TransitionWriter.Change> transitions = new ArrayList<>();
+    String metadata = "{\"reason\":\"" + reason + "\"}";
+    for (HeldStep step : held) {
+      if (refund || step.attempts() < step.maxAttempts()) {
+        StepState.IN_PROGRESS.requireTransitionTo(StepState.PENDING);
+        again.add(step.stepId());
+        refunds.add(refund ? 1 : 0);
+        transitions.add(new TransitionWriter.Change(step.stepId(), StepState.PENDING.dbName(), metadata, null));
+      } else {
+        StepState.IN_PROGRESS.requireTransitionTo(StepState.ERROR);
+        exhausted.add(step.stepId());
+        errors.add(JsonNodeFactory.instance.objectNode()
+            .put("message", "the worker running the step was lost and no attempts are left")
+            .put("error_type", "worker_lost").put("retryable", false).put("attempt", step.attempts()).toString());
+        transitions.add(new TransitionWriter.Change(step.stepId(), StepState.ERROR.dbName(), metadata, null));
+        tasks.add(step.taskId());
+      }
+    }
+    if (!again.isEmpty()) {
+      try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "requeue_steps.sql"))) {
+        statement.setArray(1, SqlArrays.uuids(connection, again));
+        statement.setArray(2, SqlArrays.ints(connection, refunds));
+        statement.executeUpdate();
+      }
+    }
+    if (!exhausted.isEmpty()) {
+      try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "fail_steps.sql"))) {
+        statement.setArray(1, SqlArrays.uuids(connection, exhausted));
+        statement.setArray(2, SqlArrays.texts(connection, errors));
+        statement.executeUpdate();
+      }
+    }
+    TransitionWriter.steps(connection, transitions);
+    TaskFinalizer.finalize(connection, tasks);
+    return !again.isEmpty();
+  }
+}

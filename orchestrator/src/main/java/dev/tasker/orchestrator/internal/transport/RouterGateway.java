@@ -1,0 +1,380 @@
+package dev.tasker.orchestrator.internal.transport;
+
+import dev.tasker.protocol.BatchCompletion;
+import dev.tasker.protocol.Credit;
+import dev.tasker.protocol.Envelope;
+import dev.tasker.protocol.ErrorCode;
+import dev.tasker.protocol.Frames;
+import dev.tasker.protocol.Goodbye;
+import dev.tasker.protocol.Heartbeat;
+import dev.tasker.protocol.Hello;
+import dev.tasker.protocol.JsonCodec;
+import dev.tasker.protocol.MalformedMessageException;
+import dev.tasker.protocol.Message;
+import dev.tasker.protocol.MessageType;
+import dev.tasker.protocol.PartialResult;
+import dev.tasker.protocol.ProtocolError;
+import dev.tasker.protocol.ProtocolException;
+import dev.tasker.protocol.ProtocolVersion;
+import dev.tasker.protocol.Reject;
+import dev.tasker.protocol.Welcome;
+import dev.tasker.protocol.transport.MultipartSocket;
+import dev.tasker.protocol.transport.WakeupSignal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+/**
+ * The thread that owns the orchestrator's ROUTER socket. It registers workers (HELLO, WELCOME or
+ * REJECT), keeps their liveness (heartbeats both ways, declaring a silent worker dead), keeps
+ * their credit (releasing a step when its result arrives), passes results to the applier, answers
+ * bad messages with ERROR, and sends what other threads queue with {@link #send}. No other thread
+ * touches the socket.
+ */
+public final class RouterGateway implements Runnable {
+
+  /** A message another thread wants sent. */
+  private record Outbound(byte[] identity, List<byte[]> frames, UUID batchId, String workerId, long firstTriedNanos) {
+    Outbound tried(long nowNanos) {
+      return firstTriedNanos != 0 ? this : new Outbound(identity, frames, batchId, workerId, nowNanos);
+    }
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(RouterGateway.class);
+  private static final long BACKLOG_RETRY_MS = 5;
+  private static final long UNDELIVERABLE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private static final int SEEN_REPORT_EVERY_BEATS = 5;
+  private static final String NUL_ESCAPE = "\\u0000";
+
+  private final TransportSettings settings;
+  private final ZContext context;
+  private final WorkerRegistry registry;
+  private final InboundSink sink;
+  private final Runnable wakeDispatcher;
+  private final Clock clock;
+  private final JsonCodec codec = JsonCodec.instance();
+  private final WakeupSignal wakeup = new WakeupSignal();
+  private final ConcurrentLinkedQueue<Outbound> outbound = new ConcurrentLinkedQueue<>();
+  private final Deque<Outbound> backlog = new ArrayDeque<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final List<String> boundEndpoints = new ArrayList<>();
+
+  private volatile boolean stopRequested;
+  private ZMQ.Socket router;
+  private long nextBeatAt;
+  private int beats;
+
+  public RouterGateway(
+      TransportSettings settings,
+      ZContext context,
+      WorkerRegistry registry,
+      InboundSink sink,
+      Runnable wakeDispatcher,
+      Clock clock) {
+    this.settings = settings;
+    this.context = context;
+    this.registry = registry;
+    this.sink = sink;
+    this.wakeDispatcher = wakeDispatcher;
+    this.clock = clock;
+  }
+
+  /**
+   * Creates and binds the socket. Call before starting the thread, from the thread that starts it.
+   *
+   * @return the bound endpoints, with real ports
+   */
+  public List<String> bind() {
+    router = context.createSocket(SocketType.ROUTER);
+    router.setRouterMandatory(true);
+    // A worker that reconnects with the same identity takes over its old routing entry.
+    router.setRouterHandover(true);
+    router.setLinger(1000);
+    router.setSndHWM(settings.sendHighWaterMark());
+    router.setRcvHWM(settings.receiveHighWaterMark());
+    router.setMaxMsgSize(settings.maxMessageBytes() + 1024L);
+    for (String endpoint : settings.endpoints()) {
+      boundEndpoints.add(bindOne(endpoint));
+    }
+    return List.copyOf(boundEndpoints);
+  }
+
+  private String bindOne(String endpoint) {
+    if (endpoint.startsWith("tcp://") && (endpoint.endsWith(":0") || endpoint.endsWith(":*"))) {
+      String prefix = endpoint.substring(0, endpoint.lastIndexOf(':'));
+      int port = router.bindToRandomPort(prefix);
+      return prefix + ":" + port;
+    }
+    router.bind(endpoint);
+    return endpoint;
+  }
+
+  /** Queues a message to a worker. Any thread. */
+  public void send(byte[] identity, Message message) {
+    send(identity, Frames.encode(message, codec), null, null);
+  }
+
+  /**
+   * Queues frames to a worker. Any thread.
+   *
+   * @param batchId when the frames are a batch: reported undeliverable if the worker is gone
+   */
+  public void send(byte[] identity, List<byte[]> frames, UUID batchId, String workerId) {
+    outbound.add(new Outbound(identity, frames, batchId, workerId, 0));
+    wakeup.wake();
+  }
+
+  /** Asks the thread to stop after sending what is queued. Any thread. */
+  public void requestStop() {
+    stopRequested = true;
+    wakeup.wake();
+  }
+
+  /** Waits for the thread to end. */
+  public boolean awaitStopped(long timeoutMillis) throws InterruptedException {
+    return stopped.await(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void run() {
+    ZMQ.Poller poller = context.createPoller(2);
+    int routerIndex = poller.register(router, ZMQ.Poller.POLLIN);
+    int wakeupIndex = poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+    nextBeatAt = now() + settings.heartbeatIntervalMs();
+    try {
+      while (!stopRequested) {
+        long timeout = backlog.isEmpty() ? Math.max(1, nextBeatAt - now()) : BACKLOG_RETRY_MS;
+        poller.poll(timeout);
+        if (poller.pollin(wakeupIndex)) {
+          wakeup.clear();
+        }
+        if (poller.pollin(routerIndex)) {
+          receiveAll();
+        }
+        sendQueued();
+        if (now() >= nextBeatAt) {
+          heartbeat();
+          nextBeatAt = now() + settings.heartbeatIntervalMs();
+        }
+      }
+      sendQueued();
+    } catch (RuntimeException e) {
+      log.error("orchestrator transport failed", e);
+    } finally {
+      poller.close();
+      context.destroySocket(router);
+      wakeup.close();
+      stopped.countDown();
+    }
+  }
+
+  private void receiveAll() {
+    List<byte[]> frames;
+    int received = 0;
+    while (received++ < 10_000 && (frames = MultipartSocket.receive(router)) != null) {
+      byte[] identity = frames.get(0);
+      try {
+        handle(identity, frames.subList(1, frames.size()));
+      } catch (ProtocolException e) {
+        refuse(identity, e);
+      }
+    }
+  }
+
+  private void handle(byte[] identity, List<byte[]> frames) {
+    Envelope envelope = Frames.parse(frames, settings.maxMessageBytes());
+    WorkerSession session = registry.byIdentity(identity).orElse(null);
+    long now = System.nanoTime();
+    if (session != null) {
+      session.seen(now);
+    }
+    if (envelope.type().direction() == MessageType.Direction.TO_WORKER) {
+      throw new MalformedMessageException(
+          ErrorCode.UNEXPECTED_MESSAGE,
+          envelope.type().wireName() + " is never sent to an orchestrator",
+          envelope.type().wireName(),
+          null);
+    }
+    if (envelope.type() == MessageType.PARTIAL_RESULT || envelope.type() == MessageType.BATCH_COMPLETION) {
+      String json = new String(envelope.body(), StandardCharsets.UTF_8);
+      if (json.contains(NUL_ESCAPE)) {
+        throw new MalformedMessageException(
+            ErrorCode.MALFORMED_BODY,
+            envelope.type().wireName() + ": strings must not contain \\u0000 (it cannot be stored)",
+            envelope.type().wireName(),
+            null);
+      }
+      Message message = codec.decode(envelope.type(), envelope.body());
+      onResult(identity, session, message, json);
+      return;
+    }
+    Message message = codec.decode(envelope.type(), envelope.body());
+    if (message instanceof Hello hello) {
+      onHello(identity, hello, now);
+    } else if (session == null) {
+      if (!(message instanceof ProtocolError)) {
+        send(identity, new ProtocolError(ErrorCode.NOT_REGISTERED,
+            "send HELLO first: this orchestrator does not know the sender", envelope.type().wireName(), null));
+      }
+    } else if (message instanceof Heartbeat) {
+      return;
+    } else if (message instanceof Credit credit) {
+      session.setCredit(credit.credit());
+      wakeDispatcher.run();
+    } else if (message instanceof Goodbye) {
+      log.info("worker {} is draining ({} steps held)", session.workerId(), session.heldSteps());
+      session.startDraining();
+      // The dispatcher answers, so that its answer follows every batch it has already queued.
+      wakeDispatcher.run();
+    } else if (message instanceof ProtocolError error) {
+      log.warn("worker {} refused a message: {} {}", session.workerId(), error.code().wireName(), error.message());
+    }
+  }
+
+  private void onHello(byte[] identity, Hello hello, long now) {
+    String version = ProtocolVersion.negotiate(hello.protocolVersions());
+    if (version == null) {
+      String reason = "no common protocol version: worker offered " + hello.protocolVersions()
+          + ", orchestrator speaks " + ProtocolVersion.SUPPORTED;
+      log.warn("rejected worker {}: {}", hello.workerId(), reason);
+      send(identity, new Reject(hello.workerId(), reason, ProtocolVersion.SUPPORTED));
+      return;
+    }
+    if (!hello.encodings().contains(JsonCodec.ENCODING)) {
+      String reason = "no common encoding: worker offered " + hello.encodings() + ", orchestrator speaks [json]";
+      send(identity, new Reject(hello.workerId(), reason, ProtocolVersion.SUPPORTED));
+      return;
+    }
+    boolean known = registry.byWorkerId(hello.workerId()).isPresent();
+    registry.register(identity, hello, now);
+    send(identity, new Welcome(hello.workerId(), settings.orchestratorId(), version, JsonCodec.ENCODING,
+        settings.heartbeatIntervalMs()));
+    if (!known) {
+      log.info("worker {} ({}) registered: handlers {}, credit {}",
+          hello.workerId(), hello.language(), hello.handlers(), hello.concurrency());
+    }
+    sink.accept(new InboundEvent.WorkerRegistered(hello, version, JsonCodec.ENCODING, clock.instant()));
+    wakeDispatcher.run();
+  }
+
+  private void onResult(byte[] identity, WorkerSession session, Message message, String json) {
+    boolean released = false;
+    if (message instanceof PartialResult partial && partial.status().isTerminal()) {
+      WorkerSession holder = session != null ? session : registry.byWorkerId(partial.workerId()).orElse(null);
+      released = holder != null && holder.release(partial.stepId());
+    } else if (message instanceof BatchCompletion completion && session != null) {
+      released = session.releaseBatch(completion.batchId()) > 0;
+    }
+    sink.accept(new InboundEvent.ResultReceived(
+        session == null ? null : session.workerId(), message, json, clock.instant()));
+    if (released) {
+      wakeDispatcher.run();
+    }
+    if (session == null) {
+      send(identity, new ProtocolError(ErrorCode.NOT_REGISTERED,
+          "result recorded, but send HELLO: this orchestrator does not know the sender",
+          message.type().wireName(), null));
+    }
+  }
+
+  private void refuse(byte[] identity, ProtocolException e) {
+    log.warn("refused a message from {}: {}", describe(identity), e.getMessage());
+    if (!MessageType.ERROR.wireName().equals(e.messageType())) {
+      send(identity, ProtocolError.of(e));
+    }
+  }
+
+  private void sendQueued() {
+    long now = System.nanoTime();
+    while (!backlog.isEmpty()) {
+      if (!trySend(backlog.peekFirst(), now)) {
+        break;
+      }
+      backlog.removeFirst();
+    }
+    Outbound next;
+    while ((next = outbound.poll()) != null) {
+      if (!backlog.isEmpty() || !trySend(next, now)) {
+        backlog.addLast(next.tried(now));
+      }
+    }
+  }
+
+  /** @return false when the message should be retried later */
+  private boolean trySend(Outbound message, long now) {
+    try {
+      if (MultipartSocket.send(router, message.identity(), message.frames())) {
+        return true;
+      }
+      if (message.firstTriedNanos() != 0 && now - message.firstTriedNanos() > UNDELIVERABLE_AFTER_NANOS) {
+        undeliverable(message, "the worker's queue stayed full");
+        return true;
+      }
+      return false;
+    } catch (ZMQException e) {
+      undeliverable(message, "the worker is not connected (" + e.getMessage() + ")");
+      return true;
+    }
+  }
+
+  private void undeliverable(Outbound message, String reason) {
+    if (message.batchId() == null) {
+      log.debug("dropped a message to {}: {}", describe(message.identity()), reason);
+      return;
+    }
+    log.warn("batch {} could not be sent to worker {}: {}", message.batchId(), message.workerId(), reason);
+    registry.byWorkerId(message.workerId()).ifPresent(s -> s.releaseBatch(message.batchId()));
+    sink.accept(new InboundEvent.BatchUndeliverable(message.batchId(), message.workerId(), reason));
+  }
+
+  private void heartbeat() {
+    long now = System.nanoTime();
+    long deadAfter = TimeUnit.MILLISECONDS.toNanos(settings.heartbeatIntervalMs() * settings.heartbeatLiveness());
+    Instant at = clock.instant();
+    Heartbeat beat = new Heartbeat(at.truncatedTo(ChronoUnit.MILLIS));
+    List<String> seen = new ArrayList<>();
+    for (WorkerSession session : registry.sessions()) {
+      if (now - session.lastSeenNanos() > deadAfter) {
+        registry.remove(session);
+        boolean dead = !session.draining() || session.heldSteps() > 0;
+        if (dead) {
+          log.warn("worker {} missed its heartbeats for {} ms: declared dead with {} steps held",
+              session.workerId(), TimeUnit.NANOSECONDS.toMillis(now - session.lastSeenNanos()), session.heldSteps());
+        } else {
+          log.info("worker {} left", session.workerId());
+        }
+        sink.accept(new InboundEvent.WorkerGone(session.workerId(), dead, at));
+        wakeDispatcher.run();
+        continue;
+      }
+      send(session.identity(), beat);
+      seen.add(session.workerId());
+    }
+    if (++beats % SEEN_REPORT_EVERY_BEATS == 0 && !seen.isEmpty()) {
+      sink.accept(new InboundEvent.WorkersSeen(seen, at));
+    }
+  }
+
+  private static String describe(byte[] identity) {
+    return new String(identity, StandardCharsets.UTF_8).replaceAll("[^\\x20-\\x7e]", "?");
+  }
+
+  private long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.tasker.orchestrator.internal.transport;
+
+import java.util.List;
+
+/**
+ * What the transport needs from the orchestrator's configuration.
+ *
+ * @param endpoints endpoints to bind; a tcp port of 0 or * means any free port
+ * @param heartbeatIntervalMs heartbeat period, both ways
+ * @param heartbeatLiveness missed intervals after which a silent worker is dead
+ * @param sendHighWaterMark ROUTER send queue limit, in messages
+ * @param receiveHighWaterMark ROUTER receive queue limit, in messages
+ * @param maxMessageBytes larger messages are refused
+ * @param orchestratorId this process's id, sent in WELCOME
+ */
+public record TransportSettings(
+    List<String> endpoints,
+    long heartbeatIntervalMs,
+    int heartbeatLiveness,
+    int sendHighWaterMark,
+    int receiveHighWaterMark,
+    int maxMessageBytes,
+    String orchestratorId) {
+
+  /** Copies the endpoints. */
+  public TransportSettings {
+    endpoints = List.copyOf(endpoints);
+  }
+}

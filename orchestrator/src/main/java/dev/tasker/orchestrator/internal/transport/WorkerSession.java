@@ -1,0 +1,140 @@
+package dev.tasker.orchestrator.internal.transport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One registered worker: its routing identity, handlers, credit and the steps it holds. The
+ * transport thread updates liveness and releases steps as results arrive; only the dispatcher
+ * thread adds steps, so free credit can only grow behind its back, never shrink. Thread-safe.
+ */
+public final class WorkerSession {
+
+  private final String workerId;
+  private final Map<UUID, UUID> batchByHeldStep = new ConcurrentHashMap<>();
+  private volatile byte[] identity;
+  private volatile Set<String> handlers;
+  private volatile int credit;
+  private volatile String language;
+  private volatile long lastSeenNanos;
+  private volatile boolean draining;
+  private volatile boolean goodbyeAcknowledged;
+
+  WorkerSession(String workerId, byte[] identity, Set<String> handlers, int credit, String language, long nowNanos) {
+    this.workerId = workerId;
+    this.identity = identity;
+    this.handlers = Set.copyOf(handlers);
+    this.credit = credit;
+    this.language = language;
+    this.lastSeenNanos = nowNanos;
+  }
+
+  /** The worker's id from its HELLO. */
+  public String workerId() {
+    return workerId;
+  }
+
+  /** The ROUTER routing identity of its current connection. */
+  public byte[] identity() {
+    return identity;
+  }
+
+  /** The handler names it serves. */
+  public Set<String> handlers() {
+    return handlers;
+  }
+
+  /** The language it announced. */
+  public String language() {
+    return language;
+  }
+
+  /** Steps it may hold at once. */
+  public int credit() {
+    return credit;
+  }
+
+  /** Steps it may still be sent now: 0 while draining. */
+  public int freeCredit() {
+    return draining ? 0 : Math.max(0, credit - batchByHeldStep.size());
+  }
+
+  /** Steps it holds. */
+  public int heldSteps() {
+    return batchByHeldStep.size();
+  }
+
+  /** Batches it holds at least one step of. */
+  public List<UUID> heldBatches() {
+    return new ArrayList<>(Set.copyOf(batchByHeldStep.values()));
+  }
+
+  /** Whether it said GOODBYE. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /** Whether the orchestrator has answered its GOODBYE. */
+  public boolean goodbyeAcknowledged() {
+    return goodbyeAcknowledged;
+  }
+
+  /** When it was last heard from, in {@link System#nanoTime()} terms. */
+  public long lastSeenNanos() {
+    return lastSeenNanos;
+  }
+
+  void reconnected(byte[] newIdentity, Set<String> newHandlers, int newCredit, String newLanguage, long nowNanos) {
+    identity = newIdentity;
+    handlers = Set.copyOf(newHandlers);
+    credit = newCredit;
+    language = newLanguage;
+    lastSeenNanos = nowNanos;
+    draining = false;
+    goodbyeAcknowledged = false;
+  }
+
+  void seen(long nowNanos) {
+    lastSeenNanos = nowNanos;
+  }
+
+  void setCredit(int newCredit) {
+    credit = newCredit;
+  }
+
+  void startDraining() {
+    draining = true;
+  }
+
+  /** Records that GOODBYE was answered. Dispatcher thread. */
+  public void acknowledgeGoodbye() {
+    goodbyeAcknowledged = true;
+  }
+
+  /** Records steps sent in {@code batchId}. Dispatcher thread, before the batch is sent. */
+  public void hold(UUID batchId, List<UUID> stepIds) {
+    for (UUID stepId : stepIds) {
+      batchByHeldStep.put(stepId, batchId);
+    }
+  }
+
+  /** Releases one step; {@code false} when it was not held (a duplicate or stale result). */
+  public boolean release(UUID stepId) {
+    return batchByHeldStep.remove(stepId) != null;
+  }
+
+  /** Releases every step of {@code batchId} still held; returns how many. */
+  public int releaseBatch(UUID batchId) {
+    int released = 0;
+    for (Map.Entry<UUID, UUID> entry : batchByHeldStep.entrySet()) {
+      if (entry.getValue().equals(batchId) && batchByHeldStep.remove(entry.getKey(), batchId)) {
+        released++;
+      }
+    }
+    return released;
+  }
+}

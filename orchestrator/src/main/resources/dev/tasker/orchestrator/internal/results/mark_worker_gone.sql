@@ -1,0 +1,1 @@
+UPDATE tasker.workers SET state = ?, disconnected_at = ? WHERE worker_id = ?

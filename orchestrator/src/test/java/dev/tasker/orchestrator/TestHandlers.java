@@ -1,0 +1,48 @@
+package dev.tasker.orchestrator;
+
+import dev.tasker.worker.StepHandler;
+import dev.tasker.worker.StepResult;
+import java.util.Map;
+
+/** Step handlers used by the orchestrator's integration tests. */
+final class TestHandlers {
+
+  private TestHandlers() {}
+
+  /** Adds one to the task's {@code start}, or to the output of the step named in config.from. */
+  static final StepHandler ADD_ONE =
+      context -> {
+        String from = context.handlerConfig().path("from").asText("task");
+        long input =
+            from.equals("task")
+                ? context.taskContext().path("start").asLong()
+                : context.previousResult(from).get("value").asLong();
+        return StepResult.success(Map.of("value", input + 1));
+      };
+
+  /** Fails its first attempt with a retryable error, succeeds after. */
+  static final StepHandler FAILS_FIRST_ATTEMPT =
+      context ->
+          context.attempt() == 1
+              ? StepResult.retryableFailure("transient outage")
+              : StepResult.success(Map.of("attempt", context.attempt()));
+
+  /** Always fails permanently. */
+  static final StepHandler FAILS_PERMANENTLY =
+      context -> StepResult.permanentFailure("card_declined", "the card was declined");
+
+  /** Succeeds after a short pause, so the failing branch has failed before it ends. */
+  static final StepHandler SLOW_SUCCESS =
+      context -> {
+        Thread.sleep(200);
+        return StepResult.success(Map.of("ok", true));
+      };
+
+  static Map<String, StepHandler> all() {
+    return Map.of(
+        "tests.add_one", ADD_ONE,
+        "tests.fails_first_attempt", FAILS_FIRST_ATTEMPT,
+        "tests.fails_permanently", FAILS_PERMANENTLY,
+        "tests.slow_success", SLOW_SUCCESS);
+  }
+}
