@@ -1,0 +1,18 @@
+package dev.tasker.examples;
+
+import java.util.List;
+
+/** The example templates, as classpath resource names. */
+public final class ExampleTemplates {
+
+  /** Order fulfillment: {@code order_fulfillment/process_order:1.0.0}. */
+  public static final String ORDER_FULFILLMENT = "templates/order_fulfillment.yaml";
+
+  /** Diamond: {@code diamond_workflow/parallel_computation:1.0.0}. */
+  public static final String DIAMOND = "templates/diamond.yaml";
+
+  /** Every example template. */
+  public static final List<String> ALL = List.of(ORDER_FULFILLMENT, DIAMOND);
+
+  private ExampleTemplates() {}
+}
