@@ -5,6 +5,8 @@ import dev.tasker.orchestrator.internal.creation.TemplateStore;
 import dev.tasker.orchestrator.internal.status.TaskQueries;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -52,6 +54,21 @@ public final class TaskerClient {
   /** How many tasks and steps are in each state. */
   public StateCounts counts() {
     return queries.counts();
+  }
+
+  /** How many of {@code taskIds} are in each state (states with none are absent). */
+  public Map<TaskState, Long> statesOf(Collection<UUID> taskIds) {
+    return queries.statesOf(taskIds);
+  }
+
+  /** Every worker recorded, with its last known state. */
+  public List<WorkerSnapshot> workers() {
+    return queries.workers();
+  }
+
+  /** Batches by state and reconciliation status, and the discrepancy count. */
+  public BatchCounts batchCounts() {
+    return queries.batchCounts();
   }
 
   /**

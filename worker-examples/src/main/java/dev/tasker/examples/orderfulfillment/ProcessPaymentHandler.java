@@ -28,7 +28,7 @@ public final class ProcessPaymentHandler implements StepHandler {
     }
     String total = context.previousResult("validate_order").get("total").asText();
     int reservations = context.previousResult("reserve_inventory").get("reservations").size();
-    String transaction = "txn_" + UUID.nameUUIDFromBytes(context.stepId().toString().getBytes()).toString().substring(0, 12);
+    String transaction = "txn_" + UUID.nameUUIDFromBytes(context.stepId().toString().getBytes()).toString().replace("-", "").substring(0, 12);
     return StepResult.success(
         Map.of(
             "transaction_id", transaction,

@@ -3,7 +3,9 @@ package dev.tasker.orchestrator.internal.status;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tasker.orchestrator.BatchCounts;
 import dev.tasker.orchestrator.StateCounts;
+import dev.tasker.orchestrator.WorkerSnapshot;
 import dev.tasker.orchestrator.StepSnapshot;
 import dev.tasker.orchestrator.StepState;
 import dev.tasker.orchestrator.TaskSnapshot;
@@ -23,6 +25,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -65,6 +68,26 @@ public final class TaskQueries {
         });
   }
 
+  /** How many of {@code taskIds} are in each state. */
+  public Map<TaskState, Long> statesOf(Collection<UUID> taskIds) {
+    return Transactions.inTransaction(
+        dataSource,
+        "counting task states",
+        connection -> {
+          Map<TaskState, Long> states = new EnumMap<>(TaskState.class);
+          try (PreparedStatement statement =
+              connection.prepareStatement(Sql.load(TaskQueries.class, "task_states_of.sql"))) {
+            statement.setArray(1, SqlArrays.uuids(connection, taskIds));
+            try (ResultSet rs = statement.executeQuery()) {
+              while (rs.next()) {
+                states.put(TaskState.fromDbName(rs.getString(1)), rs.getLong(2));
+              }
+            }
+          }
+          return states;
+        });
+  }
+
   /** How many of {@code taskIds} are still pending or in progress. */
   public long unfinished(Collection<UUID> taskIds) {
     return Transactions.inTransaction(
@@ -79,6 +102,52 @@ public final class TaskQueries {
               return rs.getLong(1);
             }
           }
+        });
+  }
+
+  /** Every worker recorded. */
+  public List<WorkerSnapshot> workers() {
+    return Transactions.inTransaction(
+        dataSource,
+        "reading workers",
+        connection -> {
+          List<WorkerSnapshot> workers = new ArrayList<>();
+          try (PreparedStatement statement = connection.prepareStatement(Sql.load(TaskQueries.class, "workers.sql"));
+              ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+              List<String> handlers = new ArrayList<>();
+              json(rs.getString(5)).path("handlers").forEach(h -> handlers.add(h.asText()));
+              workers.add(new WorkerSnapshot(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                  handlers, rs.getInt(6), instant(rs.getTimestamp(7))));
+            }
+          }
+          return workers;
+        });
+  }
+
+  /** Batches by state and reconciliation, and the discrepancy count. */
+  public BatchCounts batchCounts() {
+    return Transactions.inTransaction(
+        dataSource,
+        "counting batches",
+        connection -> {
+          Map<String, Long> byState = new TreeMap<>();
+          Map<String, Long> byReconciliation = new TreeMap<>();
+          long discrepancies = 0;
+          try (PreparedStatement statement = connection.prepareStatement(Sql.load(TaskQueries.class, "batch_counts.sql"));
+              ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+              String key = rs.getString(1);
+              if (key.startsWith("state:")) {
+                byState.put(key.substring("state:".length()), rs.getLong(2));
+              } else if (key.startsWith("reconciliation:")) {
+                byReconciliation.put(key.substring("reconciliation:".length()), rs.getLong(2));
+              } else {
+                discrepancies = rs.getLong(2);
+              }
+            }
+          }
+          return new BatchCounts(byState, byReconciliation, discrepancies);
         });
   }
 

@@ -1,0 +1,70 @@
+package dev.tasker.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tasker.examples.ExampleTemplates;
+import dev.tasker.orchestrator.ConnectionPools;
+import dev.tasker.orchestrator.Orchestrator;
+import dev.tasker.orchestrator.OrchestratorConfig;
+import dev.tasker.orchestrator.TemplateRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tasker orchestrator}: runs the orchestrator until stopped. */
+@Command(
+    name = "orchestrator",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the orchestrator until SIGTERM or Ctrl-C.",
+      "Database: TASKER_DATABASE_URL, or an embedded PostgreSQL keeping its data in .tasker/postgres.",
+      "Settings: --config FILE (YAML), overridden by TASKER_<KEY> environment variables."
+    })
+final class OrchestratorCommand implements Callable<Integer> {
+
+  @Option(names = "--config", description = "YAML settings file (see docs/operations.md).")
+  Path config;
+
+  @Option(names = "--templates", description = "Directory of task templates (default: the bundled examples).")
+  Path templates;
+
+  @Option(names = "--endpoint", description = "Endpoint to bind; repeat for several (overrides the config).")
+  List<String> endpoints = new ArrayList<>();
+
+  @Option(names = "--env", defaultValue = "${env:TASKER_ENV}", description = "Template environment overrides to apply.")
+  String environment;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    if (!endpoints.isEmpty()) {
+      env.put("TASKER_ENDPOINTS", String.join(",", endpoints));
+    }
+    OrchestratorConfig settings = OrchestratorConfig.load(config, env);
+    TemplateRegistry registry =
+        templates != null
+            ? TemplateRegistry.fromDirectory(templates, environment)
+            : TemplateRegistry.fromResources(getClass().getClassLoader(), ExampleTemplates.ALL, environment);
+    Databases.Choice database = Databases.externalOrPersistentEmbedded(Path.of(".tasker", "postgres"));
+    HikariDataSource pool = ConnectionPools.open(database.settings(), settings.poolSize(), "tasker-orchestrator");
+    Orchestrator orchestrator = Orchestrator.builder().config(settings).dataSource(pool).templates(registry).build();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      orchestrator.close();
+      pool.close();
+      database.close();
+      stopped.countDown();
+    }, "tasker-orchestrator-shutdown"));
+    orchestrator.start();
+    System.err.println("database: " + database.description());
+    System.err.println("orchestrator " + orchestrator.orchestratorId() + " listening on " + orchestrator.endpoints()
+        + " with templates " + registry.all().stream().map(t -> t.fullName()).toList());
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,93 @@
+package dev.tasker.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tasker.orchestrator.ConnectionPools;
+import dev.tasker.orchestrator.CreatedTask;
+import dev.tasker.orchestrator.TaskRequest;
+import dev.tasker.orchestrator.TaskSnapshot;
+import dev.tasker.orchestrator.TaskerClient;
+import dev.tasker.orchestrator.TemplateRegistry;
+import dev.tasker.protocol.Ids;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tasker submit}: creates tasks in the database named by TASKER_DATABASE_URL. */
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Create tasks from a template. The orchestrator (any process on the same database) is",
+      "notified at once. Templates come from --templates, else from those the orchestrator stored."
+    })
+final class SubmitCommand implements Callable<Integer> {
+
+  @Option(names = "--namespace", required = true, description = "Template namespace.")
+  String namespace;
+
+  @Option(names = "--name", required = true, description = "Template name.")
+  String name;
+
+  @Option(names = "--version", description = "Template version (default: the newest).")
+  String version;
+
+  @Option(names = "--context", description = "Task context as JSON (default: {}).")
+  String context;
+
+  @Option(names = "--context-file", description = "File holding the task context as JSON.")
+  Path contextFile;
+
+  @Option(names = "--count", defaultValue = "1",
+      description = "How many tasks; more than one are distinct tasks with the same context (default: 1).")
+  int count;
+
+  @Option(names = "--priority", defaultValue = "0", description = "Priority; higher runs first (default: 0).")
+  int priority;
+
+  @Option(names = "--templates", description = "Directory of templates to read.")
+  Path templates;
+
+  @Option(names = "--wait-seconds", defaultValue = "0",
+      description = "Wait up to this long for the tasks to finish and print their states (default: 0, do not wait).")
+  long waitSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    JsonNode contextJson = new ObjectMapper().readTree(
+        contextFile != null ? Files.readString(contextFile) : context == null ? "{}" : context);
+    TemplateRegistry registry = templates == null ? TemplateRegistry.empty() : TemplateRegistry.fromDirectory(templates, null);
+    try (HikariDataSource pool = ConnectionPools.open(Databases.external("tasker submit"), 4, "tasker-submit")) {
+      TaskerClient client = new TaskerClient(pool, registry);
+      List<UUID> ids = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        TaskRequest.Builder request =
+            TaskRequest.builder(namespace, name).version(version).context(contextJson).priority(priority)
+                .initiator("cli:submit");
+        if (count > 1) {
+          request.idempotencyKey("submit-" + Ids.newId());
+        }
+        CreatedTask created = client.initializeTask(request.build());
+        ids.add(created.taskId());
+        System.out.println("submit: task=" + created.taskId() + " template=" + created.template()
+            + " steps=" + created.stepCount() + (created.created() ? "" : " (existing task: same template and context)"));
+      }
+      if (waitSeconds > 0) {
+        boolean finished = client.awaitFinished(ids, Duration.ofSeconds(waitSeconds), Duration.ofMillis(200));
+        for (UUID id : ids) {
+          TaskSnapshot task = client.task(id).orElseThrow();
+          System.out.println("submit: task=" + id + " state=" + task.state().dbName());
+        }
+        return finished ? 0 : 1;
+      }
+      return 0;
+    }
+  }
+}

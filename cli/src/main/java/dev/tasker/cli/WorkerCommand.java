@@ -1,0 +1,58 @@
+package dev.tasker.cli;
+
+import dev.tasker.examples.ExampleHandlers;
+import dev.tasker.worker.StepWorker;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tasker worker}: a Java worker process serving the example handlers. */
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a Java worker serving the example handlers (order fulfillment, diamond).",
+      "It drains on SIGTERM or Ctrl-C: no new steps, running steps finish and are reported."
+    })
+final class WorkerCommand implements Callable<Integer> {
+
+  @Option(names = "--endpoint", defaultValue = "${env:TASKER_ENDPOINT:-tcp://127.0.0.1:5555}",
+      description = "Orchestrator endpoint (default: ${DEFAULT-VALUE}).")
+  String endpoint;
+
+  @Option(names = "--concurrency", defaultValue = "16", description = "Steps run at once (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--worker-id", description = "Worker id (default: a new UUIDv7).")
+  String workerId;
+
+  @Option(names = "--drain-timeout-seconds", defaultValue = "30",
+      description = "How long to wait for running steps when stopping (default: ${DEFAULT-VALUE}).")
+  long drainTimeoutSeconds;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    StepWorker.Builder builder =
+        StepWorker.builder()
+            .endpoint(endpoint)
+            .handlers(ExampleHandlers.all())
+            .concurrency(concurrency)
+            .drainTimeout(Duration.ofSeconds(drainTimeoutSeconds));
+    if (workerId != null) {
+      builder.workerId(workerId);
+    }
+    StepWorker worker = builder.build();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      worker.close();
+      stopped.countDown();
+    }, "tasker-worker-shutdown"));
+    worker.start();
+    System.err.println("worker " + worker.workerId() + " serving " + ExampleHandlers.all().size()
+        + " handlers on " + endpoint + (worker.usesVirtualThreads() ? " (virtual threads)" : ""));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.tasker.orchestrator;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A worker as recorded in the database.
+ *
+ * @param workerId its id
+ * @param language its implementation language
+ * @param sdkVersion its SDK version
+ * @param state active, draining, gone (said goodbye) or dead (missed its heartbeats)
+ * @param handlers the handlers it serves
+ * @param concurrency its credit
+ * @param lastHeartbeatAt when it was last heard from (recorded every few heartbeats)
+ */
+public record WorkerSnapshot(
+    String workerId,
+    String language,
+    String sdkVersion,
+    String state,
+    List<String> handlers,
+    int concurrency,
+    Instant lastHeartbeatAt) {}

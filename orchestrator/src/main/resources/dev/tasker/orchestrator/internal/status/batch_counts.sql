@@ -1,0 +1,10 @@
+SELECT 'state:' || tr.to_state, count(*)
+  FROM tasker.step_execution_batch_transitions tr
+ WHERE tr.most_recent
+ GROUP BY tr.to_state
+UNION ALL
+SELECT 'reconciliation:' || reconciliation_status, count(*)
+  FROM tasker.step_execution_batches
+ GROUP BY reconciliation_status
+UNION ALL
+SELECT 'discrepancies', count(*) FROM tasker.step_execution_batch_discrepancies
