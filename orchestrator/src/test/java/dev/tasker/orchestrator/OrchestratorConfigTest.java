@@ -1,0 +1,87 @@
+package dev.tasker.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OrchestratorConfigTest {
+
+  @TempDir Path dir;
+
+  private Path yaml(String text) throws IOException {
+    Path file = dir.resolve("tasker.yaml");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
+  void defaults_apply_without_a_file_or_environment() {
+    OrchestratorConfig config = OrchestratorConfig.load(null, Map.of());
+
+    assertThat(config.endpoints()).containsExactly("tcp://127.0.0.1:5555");
+    assertThat(config.batchSize()).isEqualTo(OrchestratorConfig.DEFAULT_BATCH_SIZE);
+    assertThat(config.heartbeatIntervalMs() * config.heartbeatLiveness()).isLessThanOrEqualTo(5000);
+  }
+
+  @Test
+  void the_file_sets_values_and_the_environment_overrides_them() throws IOException {
+    Path file = yaml("endpoints: [tcp://0.0.0.0:6000, inproc://tasker]\nbatch_size: 20\npool_size: 6\n");
+
+    OrchestratorConfig config =
+        OrchestratorConfig.load(file, Map.of("TASKER_BATCH_SIZE", "7", "TASKER_HEARTBEAT_INTERVAL_MS", "250"));
+
+    assertThat(config.endpoints()).containsExactly("tcp://0.0.0.0:6000", "inproc://tasker");
+    assertThat(config.batchSize()).isEqualTo(7);
+    assertThat(config.poolSize()).isEqualTo(6);
+    assertThat(config.heartbeatIntervalMs()).isEqualTo(250);
+  }
+
+  @Test
+  void endpoints_from_the_environment_are_comma_separated() {
+    OrchestratorConfig config = OrchestratorConfig.load(null, Map.of("TASKER_ENDPOINTS", "tcp://a:1, tcp://b:2"));
+
+    assertThat(config.endpoints()).containsExactly("tcp://a:1", "tcp://b:2");
+  }
+
+  @Test
+  void an_unknown_key_is_refused_naming_it() throws IOException {
+    Path file = yaml("batchsize: 20\n");
+
+    assertThatThrownBy(() -> OrchestratorConfig.load(file, Map.of()))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("unknown setting 'batchsize'");
+  }
+
+  @Test
+  void a_value_that_is_not_a_number_is_refused_naming_the_key() {
+    assertThatThrownBy(() -> OrchestratorConfig.load(null, Map.of("TASKER_BATCH_SIZE", "lots")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("batch_size must be a whole number but was 'lots'");
+  }
+
+  @Test
+  void out_of_range_values_name_the_key_and_the_constraint() {
+    assertThatThrownBy(() -> OrchestratorConfig.builder().heartbeatIntervalMs(0).build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("heartbeat_interval_ms must be >= 1 but was 0");
+    assertThatThrownBy(() -> OrchestratorConfig.builder().poolSize(2).build())
+        .hasMessage("pool_size must be >= 4 but was 2");
+    assertThatThrownBy(() -> OrchestratorConfig.builder().endpoints("ipc:///tmp/x").build())
+        .hasMessageContaining("must start with tcp:// or inproc://");
+  }
+
+  @Test
+  void malformed_yaml_is_refused_naming_the_file() throws IOException {
+    Path file = yaml("batch_size: [1\n");
+
+    assertThatThrownBy(() -> OrchestratorConfig.load(file, Map.of()))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("tasker.yaml: not valid YAML");
+  }
+}
