@@ -58,11 +58,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "100", description = "Steps per batch (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Option(names = "--database-url", description = "Database to use instead of TASKER_DATABASE_URL or the embedded one.")
+  String databaseUrl;
+
   @Override
   public Integer call() throws Exception {
     BenchTimings timings = new BenchTimings();
     String run = Ids.newId().toString();
-    try (Databases.Choice database = Databases.externalOrEmbedded();
+    try (Databases.Choice database = Databases.externalOrEmbedded(databaseUrl);
         HikariDataSource pool = ConnectionPools.open(database.settings(), 16, "tasker-bench")) {
       TemplateRegistry templates = TemplateRegistry.fromResources(getClass().getClassLoader(),
           List.of("bench/single.yaml", "bench/linear.yaml"), null);

@@ -21,9 +21,13 @@ final class Databases {
 
   private Databases() {}
 
-  /** The external database if TASKER_DATABASE_URL is set, else a throw-away embedded one. */
-  static Choice externalOrEmbedded() {
-    Optional<DatabaseSettings> external = DatabaseSettings.fromEnvironment(System.getenv());
+  /**
+   * The database named by {@code url} (a command-line option) if given, else by
+   * TASKER_DATABASE_URL if set, else a throw-away embedded one.
+   */
+  static Choice externalOrEmbedded(String url) {
+    Optional<DatabaseSettings> external =
+        url != null ? Optional.of(DatabaseSettings.parse(url)) : DatabaseSettings.fromEnvironment(System.getenv());
     if (external.isPresent()) {
       return new Choice(external.get(), null, "external PostgreSQL " + external.get().jdbcUrl());
     }

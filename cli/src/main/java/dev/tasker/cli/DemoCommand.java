@@ -48,12 +48,15 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--timeout-seconds", defaultValue = "180", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
+  @Option(names = "--database-url", description = "Database to use instead of TASKER_DATABASE_URL or the embedded one.")
+  String databaseUrl;
+
   @Override
   public Integer call() throws Exception {
     String run = Ids.newId().toString();
     Path logs = Path.of(".tasker", "demo");
     System.out.println("Tasker demo " + run);
-    try (Databases.Choice database = Databases.externalOrEmbedded();
+    try (Databases.Choice database = Databases.externalOrEmbedded(databaseUrl);
         HikariDataSource pool = ConnectionPools.open(database.settings(), 12, "tasker-demo")) {
       System.out.println("  database:     " + database.description());
       TemplateRegistry templates =

@@ -109,7 +109,8 @@ public final class JsonCodec implements MessageCodec {
     String reason =
         root instanceof IllegalArgumentException
             ? root.getMessage()
-            : e.getOriginalMessage().lines().findFirst().orElse("invalid JSON");
+            : e.getOriginalMessage().lines().findFirst().orElse("invalid JSON")
+                .replace(" (but might if coercion using `CoercionConfig` was enabled)", "");
     return type.wireName() + (path.isEmpty() ? "" : " at " + path) + ": " + reason;
   }
 

@@ -27,6 +27,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -73,6 +74,7 @@ public final class RouterGateway implements Runnable {
   private final Deque<Outbound> backlog = new ArrayDeque<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<String> boundEndpoints = new ArrayList<>();
+  private final RefusalLog refusals = new RefusalLog(log);
 
   private volatile boolean stopRequested;
   private ZMQ.Socket router;
@@ -293,7 +295,7 @@ public final class RouterGateway implements Runnable {
   }
 
   private void refuse(byte[] identity, ProtocolException e) {
-    log.warn("refused a message from {}: {}", describe(identity), e.getMessage());
+    refusals.refused(describe(identity), e.getMessage(), now());
     if (!MessageType.ERROR.wireName().equals(e.messageType())) {
       send(identity, ProtocolError.of(e));
     }
@@ -370,8 +372,10 @@ public final class RouterGateway implements Runnable {
     }
   }
 
-  private static String describe(byte[] identity) {
-    return new String(identity, StandardCharsets.UTF_8).replaceAll("[^\\x20-\\x7e]", "?");
+  private String describe(byte[] identity) {
+    return registry.byIdentity(identity)
+        .map(session -> "worker " + session.workerId())
+        .orElseGet(() -> "unregistered peer " + HexFormat.of().formatHex(identity));
   }
 
   private long now() {

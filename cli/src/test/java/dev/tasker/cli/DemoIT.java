@@ -1,0 +1,121 @@
+package dev.tasker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tasker.schema.DatabaseSettings;
+import dev.tasker.schema.testing.TestDatabases;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Runs {@code tasker demo} for real (worker processes over TCP) against a fresh database and checks
+ * what it leaves in the database: the acceptance checks of the core issue.
+ */
+class DemoIT {
+
+  private static DatabaseSettings database;
+  private static String output;
+  private static int exitCode;
+
+  @BeforeAll
+  static void runTheDemo() {
+    database = TestDatabases.freshDatabase();
+    String url = database.jdbcUrl();
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      exitCode = new CommandLine(new TaskerCli())
+          .execute("demo", "--orders", "15", "--diamonds", "15", "--workers", "2", "--database-url", url);
+    } finally {
+      System.setOut(original);
+    }
+    output = captured.toString(StandardCharsets.UTF_8);
+    original.print(output);
+  }
+
+  private static long count(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void the_demo_exits_0_with_one_summary_line_showing_every_task_complete() {
+    List<String> summaries = output.lines().filter(line -> line.startsWith("demo: ")).toList();
+
+    assertThat(exitCode).isZero();
+    assertThat(summaries).hasSize(1);
+    assertThat(summaries.get(0)).matches("demo: tasks=30 complete=30 error=0 steps=120 elapsed_ms=\\d+");
+  }
+
+  @Test
+  void every_step_is_complete_with_exactly_one_most_recent_transition() throws SQLException {
+    assertThat(count("SELECT count(*) FROM tasker.workflow_steps")).isEqualTo(120);
+    assertThat(count("SELECT count(*) FROM tasker.workflow_steps WHERE state <> 'complete'")).isZero();
+    assertThat(count("SELECT count(*) FROM tasker.workflow_steps s WHERE (SELECT count(*) FROM "
+        + "tasker.workflow_step_transitions t WHERE t.step_id = s.step_id AND t.most_recent) <> 1")).isZero();
+    assertThat(count("SELECT count(*) FROM tasker.workflow_step_transitions WHERE most_recent AND to_state <> 'complete'"))
+        .isZero();
+  }
+
+  @Test
+  void every_step_went_out_in_a_batch() throws SQLException {
+    assertThat(count("SELECT count(*) FROM tasker.workflow_steps s WHERE NOT EXISTS (SELECT 1 FROM "
+        + "tasker.step_execution_batch_steps b WHERE b.step_id = s.step_id)")).isZero();
+  }
+
+  @Test
+  void every_partial_result_and_batch_completion_is_in_the_ledger_with_its_raw_json() throws SQLException {
+    assertThat(count("SELECT count(*) FROM tasker.step_execution_batch_received_results "
+        + "WHERE message_type = 'partial_result' AND raw_message ? 'step_id' AND (raw_message ? 'output' OR raw_message ? 'error')"))
+        .isEqualTo(count("SELECT count(*) FROM tasker.workflow_steps") + retriedAttempts());
+    assertThat(count("SELECT count(*) FROM tasker.step_execution_batch_received_results "
+        + "WHERE message_type = 'batch_completion' AND raw_message ? 'step_summaries'"))
+        .isEqualTo(count("SELECT count(*) FROM tasker.step_execution_batches"));
+    assertThat(count("SELECT count(*) FROM tasker.step_execution_batch_received_results WHERE outcome = 'rejected'"))
+        .isZero();
+  }
+
+  private static long retriedAttempts() throws SQLException {
+    return count("SELECT coalesce(sum(attempts - 1), 0) FROM tasker.workflow_steps");
+  }
+
+  @Test
+  void every_batch_ended_completed_and_consistent() throws SQLException {
+    assertThat(count("SELECT count(*) FROM tasker.step_execution_batch_transitions WHERE most_recent AND to_state <> 'completed'"))
+        .isZero();
+    assertThat(count("SELECT count(*) FROM tasker.step_execution_batches WHERE reconciliation_status <> 'consistent'"))
+        .isZero();
+    assertThat(count("SELECT count(*) FROM tasker.step_execution_batch_discrepancies")).isZero();
+  }
+
+  @Test
+  void with_two_worker_processes_each_step_has_exactly_one_completed_partial_result() throws SQLException {
+    assertThat(count("SELECT count(DISTINCT worker_id) FROM tasker.step_execution_batches")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM tasker.workflow_steps s WHERE (SELECT count(*) FROM "
+        + "tasker.step_execution_batch_received_results r WHERE r.step_id = s.step_id AND r.status = 'completed') <> 1"))
+        .isZero();
+  }
+
+  @Test
+  void retried_payments_show_the_retry_in_their_transitions() throws SQLException {
+    assertThat(count("SELECT count(*) FROM tasker.workflow_steps WHERE name = 'process_payment' AND attempts = 2"))
+        .isGreaterThan(0);
+    assertThat(count("SELECT count(*) FROM tasker.workflow_step_transitions WHERE to_state = 'waiting_for_retry'"))
+        .isEqualTo(retriedAttempts());
+  }
+}
