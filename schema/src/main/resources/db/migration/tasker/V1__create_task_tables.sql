@@ -57,6 +57,10 @@ CREATE TABLE workflow_steps (
     -- completes a parent, so readiness is an index lookup and two parents finishing in concurrent
     -- transactions cannot both miss that the child became ready (the row lock serializes them).
     unmet_dependencies integer NOT NULL DEFAULT 0 CHECK (unmet_dependencies >= 0),
+    -- Every step this one depends on, directly or transitively, fixed by the template at creation:
+    -- a step's previous_results are these steps' results, read by primary key instead of walking
+    -- step_edges recursively for every dispatched step.
+    ancestor_ids       uuid[] NOT NULL DEFAULT '{}',
     attempts           integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
     max_attempts       integer NOT NULL CHECK (max_attempts >= 1),
     retryable          boolean NOT NULL DEFAULT true,

@@ -127,6 +127,7 @@ public final class BatchDispatcher implements Runnable {
       if (quotas.isEmpty()) {
         break;
       }
+      long roundStarted = System.nanoTime();
       List<ClaimedBatch> batches =
           Transactions.inTransaction(
               dataSource,
@@ -145,6 +146,10 @@ public final class BatchDispatcher implements Runnable {
         steps += batch.request().steps().size();
       }
       sent += steps;
+      if (log.isDebugEnabled()) {
+        log.debug("dispatch round: {} steps in {} batches in {} ms", steps, batches.size(),
+            (System.nanoTime() - roundStarted) / 1_000_000);
+      }
       int asked = quotas.values().stream().mapToInt(Integer::intValue).sum();
       if (steps < asked) {
         break;

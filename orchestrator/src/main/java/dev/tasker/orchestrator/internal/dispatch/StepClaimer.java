@@ -133,8 +133,6 @@ final class StepClaimer {
     List<Integer> memberOrder = new ArrayList<>();
     List<String> memberHandler = new ArrayList<>();
     List<Integer> memberAttempt = new ArrayList<>();
-    List<TransitionWriter.Change> created = new ArrayList<>();
-    List<TransitionWriter.Change> published = new ArrayList<>();
     for (ClaimedBatch batch : batches) {
       UUID batchId = batch.plan().batchId();
       batchIds.add(batchId);
@@ -150,30 +148,22 @@ final class StepClaimer {
         memberHandler.add(step.handler());
         memberAttempt.add(step.metadata().attempt());
       }
-      BatchState.CREATED.requireTransitionTo(BatchState.PUBLISHED);
-      created.add(new TransitionWriter.Change(batchId, BatchState.CREATED.dbName(), null, "batch_created"));
-      published.add(new TransitionWriter.Change(batchId, BatchState.PUBLISHED.dbName(), null, "batch_published"));
     }
+    BatchState.CREATED.requireTransitionTo(BatchState.PUBLISHED);
     try (PreparedStatement statement =
-        connection.prepareStatement(Sql.load(StepClaimer.class, "insert_batches.sql"))) {
+        connection.prepareStatement(Sql.load(StepClaimer.class, "record_batches.sql"))) {
       statement.setArray(1, SqlArrays.uuids(connection, batchIds));
       statement.setArray(2, SqlArrays.texts(connection, workers));
       statement.setArray(3, SqlArrays.texts(connection, handlers));
       statement.setArray(4, SqlArrays.ints(connection, counts));
       statement.setArray(5, SqlArrays.longs(connection, timeouts));
+      statement.setArray(6, SqlArrays.uuids(connection, memberBatch));
+      statement.setArray(7, SqlArrays.uuids(connection, memberStep));
+      statement.setArray(8, SqlArrays.ints(connection, memberOrder));
+      statement.setArray(9, SqlArrays.texts(connection, memberHandler));
+      statement.setArray(10, SqlArrays.ints(connection, memberAttempt));
       statement.executeUpdate();
     }
-    try (PreparedStatement statement =
-        connection.prepareStatement(Sql.load(StepClaimer.class, "insert_batch_steps.sql"))) {
-      statement.setArray(1, SqlArrays.uuids(connection, memberBatch));
-      statement.setArray(2, SqlArrays.uuids(connection, memberStep));
-      statement.setArray(3, SqlArrays.ints(connection, memberOrder));
-      statement.setArray(4, SqlArrays.texts(connection, memberHandler));
-      statement.setArray(5, SqlArrays.ints(connection, memberAttempt));
-      statement.executeUpdate();
-    }
-    TransitionWriter.batches(connection, created);
-    TransitionWriter.batches(connection, published);
   }
 
   private static void recordStepTransitions(Connection connection, List<ClaimedBatch> batches)

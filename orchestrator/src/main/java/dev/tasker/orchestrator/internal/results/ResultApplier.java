@@ -149,6 +149,7 @@ public final class ResultApplier implements Runnable, InboundSink {
         others.add(event);
       }
     }
+    long started = System.nanoTime();
     Applied applied =
         Transactions.inTransaction(
             dataSource,
@@ -166,13 +167,15 @@ public final class ResultApplier implements Runnable, InboundSink {
               }
               return new Applied(decided, stepsReady);
             });
+    if (log.isDebugEnabled()) {
+      log.debug("applied {} messages in {} ms", events.size(), (System.nanoTime() - started) / 1_000_000);
+    }
     Instant earliestRetry = applied.decisions().earliestRetry();
     if (earliestRetry != null) {
       retryScheduled.accept(earliestRetry);
     }
-    if (applied.decisions().changesSteps() || applied.stepsRequeued() || !others.isEmpty()) {
-      wakeDispatcher.run();
-    }
+    // Always: even a result that changed nothing gave its worker's credit back.
+    wakeDispatcher.run();
   }
 
   private record Applied(Decisions decisions, boolean stepsRequeued) {}

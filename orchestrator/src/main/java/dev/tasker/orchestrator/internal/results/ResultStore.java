@@ -13,7 +13,6 @@ import dev.tasker.orchestrator.internal.transport.InboundEvent.ResultReceived;
 import dev.tasker.protocol.BatchCompletion;
 import dev.tasker.protocol.PartialResult;
 import dev.tasker.protocol.StepStatus;
-import dev.tasker.protocol.StepSummary;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,73 +32,39 @@ final class ResultStore {
   private ResultStore() {}
 
   static ResultSnapshot load(Connection connection, List<ResultReceived> results) throws SQLException {
-    Set<UUID> stepIds = new LinkedHashSet<>();
     Set<UUID> batchIds = new LinkedHashSet<>();
     Set<UUID> completedBatches = new LinkedHashSet<>();
     for (ResultReceived result : results) {
       if (result.message() instanceof PartialResult partial) {
-        stepIds.add(partial.stepId());
         batchIds.add(partial.batchId());
       } else {
         BatchCompletion completion = (BatchCompletion) result.message();
         batchIds.add(completion.batchId());
         completedBatches.add(completion.batchId());
-        completion.stepSummaries().stream().map(StepSummary::stepId).forEach(stepIds::add);
       }
     }
-    Map<UUID, Map<UUID, Integer>> members = batchSteps(connection, batchIds);
-    members.values().forEach(m -> stepIds.addAll(m.keySet()));
-    return new ResultSnapshot(
-        lockSteps(connection, stepIds),
-        batches(connection, batchIds, members),
-        reported(connection, completedBatches));
-  }
-
-  private static Map<UUID, StepRow> lockSteps(Connection connection, Set<UUID> stepIds) throws SQLException {
     Map<UUID, StepRow> steps = new HashMap<>();
-    try (PreparedStatement statement = connection.prepareStatement(Sql.load(ResultStore.class, "lock_steps.sql"))) {
-      statement.setArray(1, SqlArrays.uuids(connection, stepIds));
-      try (ResultSet rs = statement.executeQuery()) {
-        while (rs.next()) {
-          UUID id = rs.getObject(1, UUID.class);
-          steps.put(id, new StepRow(id, rs.getObject(2, UUID.class), StepState.fromDbName(rs.getString(3)),
-              rs.getInt(4), rs.getInt(5), rs.getBoolean(6), rs.getLong(7), rs.getLong(8)));
-        }
-      }
-    }
-    return steps;
-  }
-
-  private static Map<UUID, Map<UUID, Integer>> batchSteps(Connection connection, Set<UUID> batchIds)
-      throws SQLException {
-    Map<UUID, Map<UUID, Integer>> members = new HashMap<>();
-    try (PreparedStatement statement =
-        connection.prepareStatement(Sql.load(ResultStore.class, "load_batch_steps.sql"))) {
-      statement.setArray(1, SqlArrays.uuids(connection, batchIds));
-      try (ResultSet rs = statement.executeQuery()) {
-        while (rs.next()) {
-          members.computeIfAbsent(rs.getObject(1, UUID.class), b -> new HashMap<>())
-              .put(rs.getObject(2, UUID.class), rs.getInt(3));
-        }
-      }
-    }
-    return members;
-  }
-
-  private static Map<UUID, BatchRow> batches(
-      Connection connection, Set<UUID> batchIds, Map<UUID, Map<UUID, Integer>> members) throws SQLException {
     Map<UUID, BatchRow> batches = new HashMap<>();
-    try (PreparedStatement statement = connection.prepareStatement(Sql.load(ResultStore.class, "load_batches.sql"))) {
+    try (PreparedStatement statement =
+        connection.prepareStatement(Sql.load(ResultStore.class, "load_batches_and_steps.sql"))) {
       statement.setArray(1, SqlArrays.uuids(connection, batchIds));
       try (ResultSet rs = statement.executeQuery()) {
         while (rs.next()) {
-          UUID id = rs.getObject(1, UUID.class);
-          batches.put(id, new BatchRow(id, rs.getString(2), rs.getInt(3), BatchState.fromDbName(rs.getString(4)),
-              members.getOrDefault(id, Map.of())));
+          UUID batchId = rs.getObject(1, UUID.class);
+          BatchRow batch = batches.get(batchId);
+          if (batch == null) {
+            batch = new BatchRow(batchId, rs.getString(2), rs.getInt(3), BatchState.fromDbName(rs.getString(4)),
+                new HashMap<>());
+            batches.put(batchId, batch);
+          }
+          UUID stepId = rs.getObject(5, UUID.class);
+          batch.attemptByStep().put(stepId, rs.getInt(6));
+          steps.put(stepId, new StepRow(stepId, rs.getObject(7, UUID.class), StepState.fromDbName(rs.getString(8)),
+              rs.getInt(9), rs.getInt(10), rs.getBoolean(11), rs.getLong(12), rs.getLong(13)));
         }
       }
     }
-    return batches;
+    return new ResultSnapshot(steps, batches, reported(connection, completedBatches));
   }
 
   private static Map<UUID, Map<UUID, StepStatus>> reported(Connection connection, Set<UUID> batchIds)

@@ -275,18 +275,18 @@ public final class RouterGateway implements Runnable {
   }
 
   private void onResult(byte[] identity, WorkerSession session, Message message, String json) {
-    boolean released = false;
+    // Credit comes back now; the dispatcher is woken by the applier once the result is stored,
+    // which is also when any step it made ready can be claimed.
     if (message instanceof PartialResult partial && partial.status().isTerminal()) {
       WorkerSession holder = session != null ? session : registry.byWorkerId(partial.workerId()).orElse(null);
-      released = holder != null && holder.release(partial.stepId());
+      if (holder != null) {
+        holder.release(partial.stepId());
+      }
     } else if (message instanceof BatchCompletion completion && session != null) {
-      released = session.releaseBatch(completion.batchId()) > 0;
+      session.releaseBatch(completion.batchId());
     }
     sink.accept(new InboundEvent.ResultReceived(
         session == null ? null : session.workerId(), message, json, clock.instant()));
-    if (released) {
-      wakeDispatcher.run();
-    }
     if (session == null) {
       send(identity, new ProtocolError(ErrorCode.NOT_REGISTERED,
           "result recorded, but send HELLO: this orchestrator does not know the sender",

@@ -1,5 +1,6 @@
 -- Starts a new attempt of each step (pending -> in_progress) and returns what its worker needs:
--- the task context and the outputs of all the step's ancestors, keyed by step name.
+-- the task context and the outputs of all the step's ancestors (fixed at creation in
+-- ancestor_ids), keyed by step name.
 WITH claimed AS (
     UPDATE tasker.workflow_steps s
        SET state = 'in_progress',
@@ -10,19 +11,12 @@ WITH claimed AS (
      WHERE s.step_id = ANY(?::uuid[])
        AND s.state = 'pending'
     RETURNING s.step_id, s.task_id, s.name, s.handler, s.handler_config, s.attempts,
-              s.max_attempts, s.timeout_ms
+              s.max_attempts, s.timeout_ms, s.ancestor_ids
 )
 SELECT c.step_id, c.task_id, c.name, c.handler, c.handler_config::text, c.attempts,
        c.max_attempts, c.timeout_ms, t.context::text,
        (SELECT coalesce(jsonb_object_agg(p.name, coalesce(p.results, 'null'::jsonb)), '{}'::jsonb)::text
-          FROM (WITH RECURSIVE ancestors(step_id) AS (
-                    SELECT e.from_step_id FROM tasker.step_edges e WHERE e.to_step_id = c.step_id
-                    UNION
-                    SELECT e.from_step_id
-                      FROM tasker.step_edges e
-                      JOIN ancestors a ON e.to_step_id = a.step_id)
-                SELECT ws.name, ws.results
-                  FROM ancestors a
-                  JOIN tasker.workflow_steps ws ON ws.step_id = a.step_id) p)
+          FROM tasker.workflow_steps p
+         WHERE p.step_id = ANY(c.ancestor_ids))
   FROM claimed c
   JOIN tasker.tasks t ON t.task_id = c.task_id
