@@ -9,8 +9,6 @@ import dev.tasker.orchestrator.internal.results.ResultApplier;
 import dev.tasker.orchestrator.internal.transport.RouterGateway;
 import dev.tasker.orchestrator.internal.transport.TransportSettings;
 import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
-import dev.tasker.orchestrator.internal.transport.WorkerSession;
-import dev.tasker.protocol.Goodbye;
 import dev.tasker.protocol.Ids;
 import dev.tasker.schema.TaskerSchema;
 import java.time.Clock;
@@ -185,9 +183,7 @@ public final class Orchestrator implements AutoCloseable {
     try {
       dispatcher.requestStop();
       dispatcher.awaitStopped(STOP_WAIT_MS);
-      for (WorkerSession worker : registry.sessions()) {
-        gateway.send(worker.identity(), new Goodbye("shutdown"));
-      }
+      gateway.farewell();
       gateway.requestStop();
       gateway.awaitStopped(STOP_WAIT_MS);
       applier.requestStop();

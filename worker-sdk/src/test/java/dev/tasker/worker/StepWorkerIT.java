@@ -267,4 +267,32 @@ class StepWorkerIT {
 
     assertThat(worker.state()).isEqualTo(StepWorker.State.RUNNING);
   }
+
+  @Test
+  void handlers_run_on_virtual_threads_exactly_when_the_jvm_has_them() throws Exception {
+    boolean jvmHasVirtualThreads = Runtime.version().feature() >= 21;
+    java.util.concurrent.atomic.AtomicReference<Boolean> ranVirtual = new java.util.concurrent.atomic.AtomicReference<>();
+    byte[] identity =
+        registerWorker(
+            StepWorker.builder()
+                .handler("where", context -> {
+                  ranVirtual.set(isVirtual(Thread.currentThread()));
+                  return StepResult.success();
+                }));
+
+    orchestrator.send(identity, new StepBatchRequest(Ids.newId(), "1", List.of(aStep("where"))));
+    orchestrator.receive(PartialResult.class, WAIT);
+
+    assertThat(worker.usesVirtualThreads()).isEqualTo(jvmHasVirtualThreads);
+    assertThat(ranVirtual.get()).as("handler ran on a virtual thread (Java %s)", Runtime.version().feature())
+        .isEqualTo(jvmHasVirtualThreads);
+  }
+
+  private static boolean isVirtual(Thread thread) {
+    try {
+      return (Boolean) Thread.class.getMethod("isVirtual").invoke(thread);
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
+  }
 }

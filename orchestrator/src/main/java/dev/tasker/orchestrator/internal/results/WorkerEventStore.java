@@ -45,6 +45,15 @@ final class WorkerEventStore {
       }
       return false;
     }
+    if (event instanceof InboundEvent.WorkerDraining draining) {
+      try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "mark_worker_gone.sql"))) {
+        statement.setString(1, "draining");
+        statement.setTimestamp(2, null);
+        statement.setString(3, draining.workerId());
+        statement.executeUpdate();
+      }
+      return false;
+    }
     if (event instanceof InboundEvent.WorkerGone gone) {
       markGone(connection, gone);
       if (!gone.dead()) {

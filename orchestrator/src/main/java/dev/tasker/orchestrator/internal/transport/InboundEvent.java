@@ -28,6 +28,9 @@ public sealed interface InboundEvent {
   /** Workers were heard from recently. */
   record WorkersSeen(List<String> workerIds, Instant at) implements InboundEvent {}
 
+  /** A worker said GOODBYE and is finishing the steps it holds. */
+  record WorkerDraining(String workerId, Instant at) implements InboundEvent {}
+
   /**
    * A worker left: after its GOODBYE ({@code dead} false) or because it went silent ({@code dead}
    * true, and the steps it held must run again).

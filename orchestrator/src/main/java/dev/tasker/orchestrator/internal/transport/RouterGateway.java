@@ -141,6 +141,18 @@ public final class RouterGateway implements Runnable {
     wakeup.wake();
   }
 
+  /**
+   * Says goodbye to every registered worker and records that they are gone from this orchestrator
+   * (a worker that stays up registers again with the next one). Any thread; call before {@link
+   * #requestStop()}.
+   */
+  public void farewell() {
+    for (WorkerSession session : registry.sessions()) {
+      send(session.identity(), new Goodbye("shutdown"));
+      sink.accept(new InboundEvent.WorkerGone(session.workerId(), false, clock.instant()));
+    }
+  }
+
   /** Asks the thread to stop after sending what is queued. Any thread. */
   public void requestStop() {
     stopRequested = true;
@@ -241,6 +253,7 @@ public final class RouterGateway implements Runnable {
     } else if (message instanceof Goodbye) {
       log.info("worker {} is draining ({} steps held)", session.workerId(), session.heldSteps());
       session.startDraining();
+      sink.accept(new InboundEvent.WorkerDraining(session.workerId(), clock.instant()));
       // The dispatcher answers, so that its answer follows every batch it has already queued.
       wakeDispatcher.run();
     } else if (message instanceof ProtocolError error) {
