@@ -1,13 +1,8 @@
 package dev.tasker.cli;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.tasker.orchestrator.ConnectionPools;
-import dev.tasker.orchestrator.Orchestrator;
-import dev.tasker.orchestrator.OrchestratorConfig;
 import dev.tasker.orchestrator.TaskRequest;
 import dev.tasker.orchestrator.TaskState;
 import dev.tasker.orchestrator.TaskerClient;
-import dev.tasker.orchestrator.TemplateRegistry;
 import dev.tasker.protocol.Ids;
 import dev.tasker.worker.StepWorker;
 import java.time.Duration;
@@ -65,32 +60,24 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BenchTimings timings = new BenchTimings();
     String run = Ids.newId().toString();
-    try (Databases.Choice database = Databases.externalOrEmbedded(databaseUrl);
-        HikariDataSource pool = ConnectionPools.open(database.settings(), 16, "tasker-bench")) {
-      TemplateRegistry templates = TemplateRegistry.fromResources(getClass().getClassLoader(),
-          List.of("bench/single.yaml", "bench/linear.yaml"), null);
-      OrchestratorConfig config = OrchestratorConfig.builder().endpoints("tcp://127.0.0.1:0").poolSize(16)
-          .batchSize(batchSize).build();
-      try (Orchestrator orchestrator =
-          Orchestrator.builder().config(config).dataSource(pool).templates(templates).build().start()) {
-        List<StepWorker> started = new ArrayList<>();
-        try {
-          for (int i = 0; i < workers; i++) {
-            StepWorker worker = StepWorker.builder().endpoint(orchestrator.tcpEndpoint())
-                .handler("bench.noop", timings.handler()).concurrency(concurrency).build().start();
-            worker.awaitRegistered(Duration.ofSeconds(30));
-            started.add(worker);
-          }
-          System.out.println("bench: database " + database.description());
-          TaskerClient client = orchestrator.client();
-          List<Long> createNanos = Collections.synchronizedList(new ArrayList<>());
-          Phase singlePhase = runPhase(client, "single_step", single, run, createNanos);
-          Phase linearPhase = runPhase(client, "linear_four", linear, run, createNanos);
-          report(singlePhase, linearPhase, timings, createNanos);
-          return singlePhase.failed() + linearPhase.failed() == 0 ? 0 : 1;
-        } finally {
-          started.forEach(StepWorker::close);
+    try (LocalSystem system = LocalSystem.start(databaseUrl, List.of("bench/single.yaml", "bench/linear.yaml"), batchSize)) {
+      List<StepWorker> started = new ArrayList<>();
+      try {
+        for (int i = 0; i < workers; i++) {
+          StepWorker worker = StepWorker.builder().endpoint(system.orchestrator.tcpEndpoint())
+              .handler("bench.noop", timings.handler()).concurrency(concurrency).build().start();
+          worker.awaitRegistered(Duration.ofSeconds(30));
+          started.add(worker);
         }
+        System.out.println("bench: database " + system.database.description());
+        TaskerClient client = system.orchestrator.client();
+        List<Long> createNanos = Collections.synchronizedList(new ArrayList<>());
+        Phase singlePhase = runPhase(client, "single_step", single, run, createNanos);
+        Phase linearPhase = runPhase(client, "linear_four", linear, run, createNanos);
+        report(singlePhase, linearPhase, timings, createNanos);
+        return singlePhase.failed() + linearPhase.failed() == 0 ? 0 : 1;
+      } finally {
+        started.forEach(StepWorker::close);
       }
     }
   }

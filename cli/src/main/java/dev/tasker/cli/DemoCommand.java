@@ -1,8 +1,6 @@
 package dev.tasker.cli;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.tasker.examples.ExampleTemplates;
-import dev.tasker.orchestrator.ConnectionPools;
 import dev.tasker.orchestrator.CreatedTask;
 import dev.tasker.orchestrator.Orchestrator;
 import dev.tasker.orchestrator.OrchestratorConfig;
@@ -10,7 +8,6 @@ import dev.tasker.orchestrator.TaskRequest;
 import dev.tasker.orchestrator.TaskSnapshot;
 import dev.tasker.orchestrator.TaskState;
 import dev.tasker.orchestrator.TaskerClient;
-import dev.tasker.orchestrator.TemplateRegistry;
 import dev.tasker.protocol.Ids;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,21 +53,16 @@ final class DemoCommand implements Callable<Integer> {
     String run = Ids.newId().toString();
     Path logs = Path.of(".tasker", "demo");
     System.out.println("Tasker demo " + run);
-    try (Databases.Choice database = Databases.externalOrEmbedded(databaseUrl);
-        HikariDataSource pool = ConnectionPools.open(database.settings(), 12, "tasker-demo")) {
-      System.out.println("  database:     " + database.description());
-      TemplateRegistry templates =
-          TemplateRegistry.fromResources(getClass().getClassLoader(), ExampleTemplates.ALL, null);
-      OrchestratorConfig config = OrchestratorConfig.builder().endpoints("tcp://127.0.0.1:0").poolSize(12).build();
-      try (Orchestrator orchestrator =
-          Orchestrator.builder().config(config).dataSource(pool).templates(templates).build().start()) {
-        System.out.println("  orchestrator: " + orchestrator.tcpEndpoint());
-        try (WorkerProcesses processes =
-            WorkerProcesses.start(workers, orchestrator.tcpEndpoint(), concurrency, "demo-" + run.substring(24) + "-", logs)) {
-          System.out.println("  workers:      " + workers + " Java worker processes, logs in " + logs);
-          awaitWorkers(orchestrator, processes);
-          return runWorkload(orchestrator.client(), run);
-        }
+    try (LocalSystem system =
+        LocalSystem.start(databaseUrl, ExampleTemplates.ALL, OrchestratorConfig.DEFAULT_BATCH_SIZE)) {
+      System.out.println("  database:     " + system.database.description());
+      Orchestrator orchestrator = system.orchestrator;
+      System.out.println("  orchestrator: " + orchestrator.tcpEndpoint());
+      try (WorkerProcesses processes =
+          WorkerProcesses.start(workers, orchestrator.tcpEndpoint(), concurrency, "demo-" + run.substring(24) + "-", logs)) {
+        System.out.println("  workers:      " + workers + " Java worker processes, logs in " + logs);
+        awaitWorkers(orchestrator, processes);
+        return runWorkload(orchestrator.client(), run);
       }
     }
   }

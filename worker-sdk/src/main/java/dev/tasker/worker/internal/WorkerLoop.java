@@ -1,6 +1,5 @@
 package dev.tasker.worker.internal;
 
-import dev.tasker.protocol.BatchCompletion;
 import dev.tasker.protocol.Credit;
 import dev.tasker.protocol.Envelope;
 import dev.tasker.protocol.ErrorCode;
@@ -18,27 +17,18 @@ import dev.tasker.protocol.Reject;
 import dev.tasker.protocol.StepBatchRequest;
 import dev.tasker.protocol.StepExecutionRequest;
 import dev.tasker.protocol.Welcome;
-import dev.tasker.protocol.transport.MultipartSocket;
 import dev.tasker.protocol.transport.WakeupSignal;
 import dev.tasker.worker.StepContext;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.zeromq.SocketType;
 import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
 
 /**
  * The thread that owns a worker's DEALER socket. It registers with HELLO, receives batches and
@@ -52,7 +42,6 @@ public final class WorkerLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
   private static final long INITIAL_HEARTBEAT_MS = 1000;
   private static final long INITIAL_HELLO_RETRY_MS = 200;
-  private static final int HIGH_WATER_MARK = 100_000;
   private static final long MAX_POLL_MS = 1000;
   private static final int HELLOS_PER_SOCKET = 3;
 
@@ -64,17 +53,13 @@ public final class WorkerLoop implements Runnable {
   private final ConcurrentLinkedQueue<StepOutcome> outcomes = new ConcurrentLinkedQueue<>();
   private final CountDownLatch registered = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private final Map<UUID, BatchRun> batches = new HashMap<>();
-  private final Deque<List<byte[]>> heldResults = new ArrayDeque<>();
+  private final ResultOutbox outbox;
 
   private volatile boolean drainRequested;
   private volatile Integer requestedCredit;
   private volatile String rejection;
 
-  private ZMQ.Socket socket;
-  private ZMQ.Poller poller;
-  private int socketIndex;
-  private int wakeupIndex;
+  private final DealerConnection connection;
   private int hellosOnThisSocket;
   private boolean welcomed;
   private long heartbeatIntervalMs = INITIAL_HEARTBEAT_MS;
@@ -94,6 +79,8 @@ public final class WorkerLoop implements Runnable {
     this.settings = settings;
     this.context = context;
     this.executor = executor;
+    this.outbox = new ResultOutbox(settings.workerId(), codec, settings.clock());
+    this.connection = new DealerConnection(context, settings.endpoint(), settings.workerId(), wakeup);
   }
 
   /** Asks the loop to drain: GOODBYE, finish held steps, report them, stop. Any thread. */
@@ -131,15 +118,15 @@ public final class WorkerLoop implements Runnable {
   @Override
   public void run() {
     try {
-      openSocket();
+      connection.open();
       lastHeardAt = now();
       sendHello();
       while (!finished()) {
-        poller.poll(pollTimeout());
-        if (poller.pollin(wakeupIndex)) {
+        connection.poll(pollTimeout());
+        if (connection.woken()) {
           wakeup.clear();
         }
-        if (poller.pollin(socketIndex)) {
+        if (connection.readable()) {
           receiveAll();
         }
         reportOutcomes();
@@ -149,52 +136,10 @@ public final class WorkerLoop implements Runnable {
     } catch (RuntimeException e) {
       log.error("worker {} loop failed", settings.workerId(), e);
     } finally {
-      closeSocket();
+      connection.close();
       wakeup.close();
       stopped.countDown();
     }
-  }
-
-  private void reopenSocket() {
-    closeSocket();
-    openSocket();
-  }
-
-  private void closeSocket() {
-    if (poller != null) {
-      poller.close();
-      poller = null;
-    }
-    if (socket != null) {
-      context.destroySocket(socket);
-      socket = null;
-    }
-  }
-
-  private void openSocket() {
-    socket = newDealer();
-    poller = context.createPoller(2);
-    socketIndex = poller.register(socket, ZMQ.Poller.POLLIN);
-    wakeupIndex = poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
-    hellosOnThisSocket = 0;
-  }
-
-  private ZMQ.Socket newDealer() {
-    ZMQ.Socket dealer = context.createSocket(SocketType.DEALER);
-    byte[] identity = settings.workerId().getBytes(StandardCharsets.UTF_8);
-    if (identity.length <= 255 && identity[0] != 0) {
-      dealer.setIdentity(identity);
-    }
-    // Nothing is queued for a connection that is not up: HELLO is re-sent instead, and results
-    // wait in heldResults until the orchestrator has welcomed this worker.
-    dealer.setImmediate(true);
-    dealer.setLinger(0);
-    dealer.setSndHWM(HIGH_WATER_MARK);
-    dealer.setRcvHWM(HIGH_WATER_MARK);
-    dealer.setReconnectIVL(100);
-    dealer.setReconnectIVLMax(5000);
-    dealer.connect(settings.endpoint());
-    return dealer;
   }
 
   private boolean finished() {
@@ -205,13 +150,13 @@ public final class WorkerLoop implements Runnable {
       return false;
     }
     if (now() >= drainDeadline) {
-      if (stepsHeld > 0 || !heldResults.isEmpty()) {
-        log.warn("worker {} stops with {} steps unreported after its drain timeout",
-            settings.workerId(), stepsHeld + heldResults.size());
+      if (stepsHeld > 0 || outbox.pending() > 0) {
+        log.warn("worker {} stops with {} steps running and {} results unsent after its drain timeout",
+            settings.workerId(), stepsHeld, outbox.pending());
       }
       return true;
     }
-    if (stepsHeld > 0 || !heldResults.isEmpty()) {
+    if (stepsHeld > 0 || outbox.pending() > 0) {
       return false;
     }
     return goodbyeAcknowledged || !welcomed;
@@ -232,7 +177,7 @@ public final class WorkerLoop implements Runnable {
 
   private void receiveAll() {
     List<byte[]> frames;
-    while ((frames = MultipartSocket.receive(socket)) != null) {
+    while ((frames = connection.receive()) != null) {
       lastHeardAt = now();
       Message message;
       try {
@@ -291,15 +236,14 @@ public final class WorkerLoop implements Runnable {
     if (drainRequested && !goodbyeSent) {
       sendGoodbye();
     }
-    flushHeldResults();
+    flushResults();
   }
 
   private void onBatch(StepBatchRequest batch) {
-    if (batches.containsKey(batch.batchId())) {
+    if (!outbox.open(batch.batchId(), batch.steps().size())) {
       log.warn("worker {} ignored batch {}: it is already running", settings.workerId(), batch.batchId());
       return;
     }
-    batches.put(batch.batchId(), new BatchRun(batch.batchId(), batch.steps().size()));
     stepsHeld += batch.steps().size();
     for (StepExecutionRequest step : batch.steps()) {
       StepContext stepContext =
@@ -354,28 +298,13 @@ public final class WorkerLoop implements Runnable {
     StepOutcome outcome;
     while ((outcome = outcomes.poll()) != null) {
       stepsHeld--;
-      BatchRun run = batches.get(outcome.batchId());
-      queueResult(Frames.encode(run.report(outcome, settings.workerId()), codec));
-      if (run.allReported()) {
-        batches.remove(outcome.batchId());
-        BatchCompletion completion =
-            run.completion(settings.clock().instant().truncatedTo(ChronoUnit.MILLIS));
-        queueResult(Frames.encode(completion, codec));
-      }
+      outbox.report(outcome);
     }
-    flushHeldResults();
+    flushResults();
   }
 
-  private void queueResult(List<byte[]> frames) {
-    heldResults.addLast(frames);
-  }
-
-  private void flushHeldResults() {
-    while (welcomed && !heldResults.isEmpty()) {
-      if (!MultipartSocket.send(socket, null, heldResults.peekFirst())) {
-        return;
-      }
-      heldResults.removeFirst();
+  private void flushResults() {
+    if (welcomed && outbox.flush(connection::send)) {
       lastSentAt = now();
     }
   }
@@ -421,7 +350,8 @@ public final class WorkerLoop implements Runnable {
       // TCP connection) is the cure, as in ZeroMQ's "lazy pirate" pattern.
       log.debug("worker {} reopens its socket after {} unanswered HELLOs",
           settings.workerId(), HELLOS_PER_SOCKET);
-      reopenSocket();
+      connection.reopen();
+      hellosOnThisSocket = 1;
     }
     List<String> handlers = new ArrayList<>(settings.handlers().keySet());
     handlers.sort(null);
@@ -439,7 +369,7 @@ public final class WorkerLoop implements Runnable {
   }
 
   private void send(Message message) {
-    if (MultipartSocket.send(socket, null, Frames.encode(message, codec))) {
+    if (connection.send(Frames.encode(message, codec))) {
       lastSentAt = now();
     } else {
       log.debug("worker {} could not send {} now", settings.workerId(), message.type());

@@ -1,0 +1,42 @@
+package dev.tasker.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tasker.orchestrator.ConnectionPools;
+import dev.tasker.orchestrator.Orchestrator;
+import dev.tasker.orchestrator.OrchestratorConfig;
+import dev.tasker.orchestrator.TemplateRegistry;
+import java.util.List;
+
+/**
+ * A database (the one named on the command line or by TASKER_DATABASE_URL, else embedded), a
+ * connection pool and an orchestrator on a free loopback port: what the demo and the bench run
+ * against. Closing it stops all three.
+ */
+final class LocalSystem implements AutoCloseable {
+
+  private static final int POOL_SIZE = 16;
+
+  final Databases.Choice database;
+  final HikariDataSource pool;
+  final Orchestrator orchestrator;
+
+  private LocalSystem(String databaseUrl, List<String> templateResources, int batchSize) {
+    database = Databases.externalOrEmbedded(databaseUrl);
+    pool = ConnectionPools.open(database.settings(), POOL_SIZE, "tasker-local");
+    TemplateRegistry templates = TemplateRegistry.fromResources(getClass().getClassLoader(), templateResources, null);
+    OrchestratorConfig config = OrchestratorConfig.builder()
+        .endpoints("tcp://127.0.0.1:0").poolSize(POOL_SIZE).batchSize(batchSize).build();
+    orchestrator = Orchestrator.builder().config(config).dataSource(pool).templates(templates).build().start();
+  }
+
+  static LocalSystem start(String databaseUrl, List<String> templateResources, int batchSize) {
+    return new LocalSystem(databaseUrl, templateResources, batchSize);
+  }
+
+  @Override
+  public void close() {
+    orchestrator.close();
+    pool.close();
+    database.close();
+  }
+}

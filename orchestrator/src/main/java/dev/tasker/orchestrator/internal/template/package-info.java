@@ -1,0 +1,2 @@
+/** Implementation of the orchestrator; not supported API, may change in any release. */
+package dev.tasker.orchestrator.internal.template;
