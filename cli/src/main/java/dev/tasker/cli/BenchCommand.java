@@ -29,9 +29,10 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Benchmark: (a) independent single-step tasks, (b) linear 4-step tasks, with co-located",
-      "workers. A hop is a parent's end to its child's start on a worker. Database: embedded,",
-      "or TASKER_DATABASE_URL. Prints one line: bench: steps= steps_per_s= hop_p50_ms= hop_p99_ms= create_p50_ms="
+      "Measure throughput and latency with co-located workers.",
+      "Runs (a) independent single-step tasks, then (b) linear 4-step tasks. A hop is a parent's",
+      "end to its child's start on a worker. Database: embedded, or TASKER_DATABASE_URL.",
+      "Prints one line: bench: steps= steps_per_s= hop_p50_ms= hop_p99_ms= create_p50_ms="
     })
 final class BenchCommand implements Callable<Integer> {
 

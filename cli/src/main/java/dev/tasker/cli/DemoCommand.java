@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Start PostgreSQL (embedded, or TASKER_DATABASE_URL), the orchestrator and Java worker",
-      "processes over TCP; run order fulfillment and diamond tasks; print one summary line:",
+      "Run the whole system with example workflows and print a summary line.",
+      "Starts PostgreSQL (embedded, or TASKER_DATABASE_URL), the orchestrator and Java worker",
+      "processes over TCP; runs order fulfillment and diamond tasks; prints one summary line:",
       "  demo: tasks=<n> complete=<n> error=<n> steps=<n> elapsed_ms=<n>",
       "Exits 0 only when every task completed."
     })

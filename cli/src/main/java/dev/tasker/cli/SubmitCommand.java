@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
     name = "submit",
     mixinStandardHelpOptions = true,
     description = {
-      "Create tasks from a template. The orchestrator (any process on the same database) is",
-      "notified at once. Templates come from --templates, else from those the orchestrator stored."
+      "Create tasks from a template.",
+      "The orchestrator (any process on the same database) is notified at once. Templates come",
+      "from --templates, else from those an orchestrator stored in the database."
     })
 final class SubmitCommand implements Callable<Integer> {
 

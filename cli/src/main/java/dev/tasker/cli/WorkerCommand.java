@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
     name = "worker",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a Java worker serving the example handlers (order fulfillment, diamond).",
+      "Run a Java worker serving the example handlers.",
+      "Serves the order fulfillment and diamond handlers.",
       "It drains on SIGTERM or Ctrl-C: no new steps, running steps finish and are reported."
     })
 final class WorkerCommand implements Callable<Integer> {
