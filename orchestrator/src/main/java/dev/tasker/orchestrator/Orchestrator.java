@@ -5,6 +5,7 @@ import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSignal;
 import dev.tasker.orchestrator.internal.notify.ReadyListener;
 import dev.tasker.orchestrator.internal.results.Backoff;
+import dev.tasker.orchestrator.internal.results.DeadlineSweeper;
 import dev.tasker.orchestrator.internal.results.ResultApplier;
 import dev.tasker.orchestrator.internal.transport.RouterGateway;
 import dev.tasker.orchestrator.internal.transport.TransportSettings;
@@ -73,6 +74,7 @@ public final class Orchestrator implements AutoCloseable {
   private BatchDispatcher dispatcher;
   private ResultApplier applier;
   private ReadyListener listener;
+  private DeadlineSweeper sweeper;
   private List<String> endpoints = List.of();
   private final List<Thread> threads = new java.util.ArrayList<>();
 
@@ -106,22 +108,27 @@ public final class Orchestrator implements AutoCloseable {
       TaskerSchema.migrate(dataSource);
     }
     client.registerTemplates();
-    applier = new ResultApplier(dataSource, clock, new Backoff(new Random()), signal::wake,
+    Backoff backoff = new Backoff(new Random());
+    applier = new ResultApplier(dataSource, clock, backoff, signal::wake,
         due -> dispatcher.retryScheduled(due), config.maxResultsPerTransaction());
     TransportSettings transport = new TransportSettings(config.endpoints(), config.heartbeatIntervalMs(),
         config.heartbeatLiveness(), config.sendHighWaterMark(), config.receiveHighWaterMark(),
         config.maxMessageBytes(), orchestratorId);
     gateway = new RouterGateway(transport, context, registry, applier, signal::wake, clock);
     endpoints = gateway.bind();
+    long grace = config.heartbeatIntervalMs() * (config.heartbeatLiveness() + 1);
+    sweeper = new DeadlineSweeper(dataSource, clock, backoff, registry, applier, signal::wake,
+        due -> dispatcher.retryScheduled(due), grace, config.sweepIntervalMs());
     dispatcher = new BatchDispatcher(dataSource, registry, gateway, signal,
         new DispatchSettings(config.batchSize(), config.maxStepsPerRound(), config.resultTimeoutMs(),
-            config.sweepIntervalMs()),
-        clock);
+            config.sweepIntervalMs(), orchestratorId),
+        clock, sweeper::deadlineSet);
     listener = new ReadyListener(dataSource, signal::wake);
     startThread(applier, "tasker-result-applier");
     startThread(gateway, "tasker-transport");
     startThread(dispatcher, "tasker-dispatcher");
     startThread(listener, "tasker-ready-listener");
+    startThread(sweeper, "tasker-deadline-sweeper");
     log.info("orchestrator {} listening on {} with {} templates", orchestratorId, endpoints, templates.all().size());
     return this;
   }
@@ -183,6 +190,8 @@ public final class Orchestrator implements AutoCloseable {
     try {
       dispatcher.requestStop();
       dispatcher.awaitStopped(STOP_WAIT_MS);
+      sweeper.requestStop();
+      sweeper.awaitStopped(STOP_WAIT_MS);
       gateway.farewell();
       gateway.requestStop();
       gateway.awaitStopped(STOP_WAIT_MS);

@@ -15,11 +15,16 @@ import java.util.UUID;
 final class TaskerTestSystem implements AutoCloseable {
 
   final TestOrchestrator tasker;
+  private final TemplateRegistry templates;
   private final List<StepWorker> workers = new ArrayList<>();
 
   private TaskerTestSystem(OrchestratorConfig config) {
-    TemplateRegistry templates = TemplateRegistry.fromDirectory(Path.of("src/test/resources/templates"), null);
+    templates = TemplateRegistry.fromDirectory(Path.of("src/test/resources/templates"), null);
     tasker = TestOrchestrator.start(templates, config);
+  }
+
+  TemplateRegistry templates() {
+    return templates;
   }
 
   static TaskerTestSystem start() {

@@ -38,8 +38,18 @@ final class TestHandlers {
         return StepResult.success(Map.of("ok", true));
       };
 
+  /** Hangs for 3 seconds on its first attempt (past a 1-second timeout), succeeds after. */
+  static final StepHandler HANGS_FIRST_ATTEMPT =
+      context -> {
+        if (context.attempt() == 1) {
+          Thread.sleep(3000);
+        }
+        return StepResult.success(Map.of("attempt", context.attempt()));
+      };
+
   static Map<String, StepHandler> all() {
     return Map.of(
+        "tests.hangs_first_attempt", HANGS_FIRST_ATTEMPT,
         "tests.add_one", ADD_ONE,
         "tests.fails_first_attempt", FAILS_FIRST_ATTEMPT,
         "tests.fails_permanently", FAILS_PERMANENTLY,

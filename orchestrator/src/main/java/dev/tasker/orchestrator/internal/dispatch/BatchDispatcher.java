@@ -48,11 +48,13 @@ public final class BatchDispatcher implements Runnable {
   private final DispatchSignal signal;
   private final DispatchSettings settings;
   private final Clock clock;
+  private final Runnable deadlinesSet;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopRequested;
   private final AtomicReference<Instant> scheduledRetry = new AtomicReference<>();
   private Instant nextRetryDue;
   private boolean retriesChecked;
+  private long lastSweepNanos = System.nanoTime();
   private int rotation;
 
   public BatchDispatcher(
@@ -61,13 +63,15 @@ public final class BatchDispatcher implements Runnable {
       RouterGateway gateway,
       DispatchSignal signal,
       DispatchSettings settings,
-      Clock clock) {
+      Clock clock,
+      Runnable deadlinesSet) {
     this.dataSource = dataSource;
     this.registry = registry;
     this.gateway = gateway;
     this.signal = signal;
     this.settings = settings;
     this.clock = clock;
+    this.deadlinesSet = deadlinesSet;
   }
 
   /** Asks the loop to stop; it sends no batch after returning from its current round. */
@@ -89,14 +93,16 @@ public final class BatchDispatcher implements Runnable {
   @Override
   public void run() {
     try {
-      boolean woken = false;
       while (!stopRequested) {
+        // Wake-ups can be frequent; the sweep of the database for due retries still runs at least
+        // once per sweep interval.
+        boolean sweep = System.nanoTime() - lastSweepNanos >= TimeUnit.MILLISECONDS.toNanos(settings.sweepIntervalMs());
         try {
-          runOnce(!woken);
+          runOnce(sweep);
         } catch (RuntimeException e) {
           log.error("dispatch round failed; retrying after the next wake-up", e);
         }
-        woken = signal.awaitMillis(sleepMillis());
+        signal.awaitMillis(sleepMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -133,7 +139,8 @@ public final class BatchDispatcher implements Runnable {
               dataSource,
               "claiming ready steps",
               connection ->
-                  StepClaimer.claim(connection, quotas, workers, settings.batchSize(), settings.batchTimeoutMs()));
+                  StepClaimer.claim(connection, quotas, workers, settings.batchSize(), settings.batchTimeoutMs(),
+                      settings.orchestratorId()));
       int steps = 0;
       for (ClaimedBatch batch : batches) {
         WorkerSession worker = batch.plan().worker();
@@ -146,6 +153,9 @@ public final class BatchDispatcher implements Runnable {
         steps += batch.request().steps().size();
       }
       sent += steps;
+      if (steps > 0) {
+        deadlinesSet.run();
+      }
       if (log.isDebugEnabled()) {
         log.debug("dispatch round: {} steps in {} batches in {} ms", steps, batches.size(),
             (System.nanoTime() - roundStarted) / 1_000_000);
@@ -168,6 +178,9 @@ public final class BatchDispatcher implements Runnable {
   }
 
   private void promoteDueRetries(boolean sweep) {
+    if (sweep) {
+      lastSweepNanos = System.nanoTime();
+    }
     Instant hinted = scheduledRetry.getAndSet(null);
     if (hinted != null && (nextRetryDue == null || hinted.isBefore(nextRetryDue))) {
       nextRetryDue = hinted;

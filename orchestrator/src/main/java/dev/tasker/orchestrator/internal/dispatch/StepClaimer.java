@@ -49,7 +49,8 @@ final class StepClaimer {
       Map<String, Integer> quotas,
       List<WorkerSession> workers,
       int batchSize,
-      long batchTimeoutMs) throws SQLException {
+      long batchTimeoutMs,
+      String orchestratorId) throws SQLException {
     Map<String, List<UUID>> ready = selectReady(connection, quotas);
     if (ready.isEmpty()) {
       return List.of();
@@ -73,7 +74,7 @@ final class StepClaimer {
         claimed.add(new ClaimedBatch(kept, new StepBatchRequest(plan.batchId(), ProtocolVersion.CURRENT, steps)));
       }
     }
-    recordBatches(connection, claimed, batchTimeoutMs);
+    recordBatches(connection, claimed, batchTimeoutMs, orchestratorId);
     recordStepTransitions(connection, claimed);
     startTasks(connection, requests);
     return claimed;
@@ -121,7 +122,8 @@ final class StepClaimer {
     return requests;
   }
 
-  private static void recordBatches(Connection connection, List<ClaimedBatch> batches, long timeoutMs)
+  private static void recordBatches(
+      Connection connection, List<ClaimedBatch> batches, long timeoutMs, String orchestratorId)
       throws SQLException {
     List<UUID> batchIds = new ArrayList<>();
     List<String> workers = new ArrayList<>();
@@ -139,7 +141,9 @@ final class StepClaimer {
       workers.add(batch.plan().worker().workerId());
       handlers.add(batch.plan().handler());
       counts.add(batch.request().steps().size());
-      timeouts.add(timeoutMs);
+      // The completion is due once the slowest step's own timeout has passed, plus the grace.
+      long longestStep = batch.request().steps().stream().mapToLong(s -> s.metadata().timeoutMs()).max().orElse(0);
+      timeouts.add(longestStep + timeoutMs);
       int order = 1;
       for (StepExecutionRequest step : batch.request().steps()) {
         memberBatch.add(batchId);
@@ -152,16 +156,17 @@ final class StepClaimer {
     BatchState.CREATED.requireTransitionTo(BatchState.PUBLISHED);
     try (PreparedStatement statement =
         connection.prepareStatement(Sql.load(StepClaimer.class, "record_batches.sql"))) {
-      statement.setArray(1, SqlArrays.uuids(connection, batchIds));
-      statement.setArray(2, SqlArrays.texts(connection, workers));
-      statement.setArray(3, SqlArrays.texts(connection, handlers));
-      statement.setArray(4, SqlArrays.ints(connection, counts));
-      statement.setArray(5, SqlArrays.longs(connection, timeouts));
-      statement.setArray(6, SqlArrays.uuids(connection, memberBatch));
-      statement.setArray(7, SqlArrays.uuids(connection, memberStep));
-      statement.setArray(8, SqlArrays.ints(connection, memberOrder));
-      statement.setArray(9, SqlArrays.texts(connection, memberHandler));
-      statement.setArray(10, SqlArrays.ints(connection, memberAttempt));
+      statement.setString(1, orchestratorId);
+      statement.setArray(2, SqlArrays.uuids(connection, batchIds));
+      statement.setArray(3, SqlArrays.texts(connection, workers));
+      statement.setArray(4, SqlArrays.texts(connection, handlers));
+      statement.setArray(5, SqlArrays.ints(connection, counts));
+      statement.setArray(6, SqlArrays.longs(connection, timeouts));
+      statement.setArray(7, SqlArrays.uuids(connection, memberBatch));
+      statement.setArray(8, SqlArrays.uuids(connection, memberStep));
+      statement.setArray(9, SqlArrays.ints(connection, memberOrder));
+      statement.setArray(10, SqlArrays.texts(connection, memberHandler));
+      statement.setArray(11, SqlArrays.ints(connection, memberAttempt));
       statement.executeUpdate();
     }
   }

@@ -38,7 +38,7 @@ final class Decisions {
   final List<LedgerRow> ledger = new ArrayList<>();
   final Map<UUID, JsonNode> completed = new LinkedHashMap<>();
   final Map<UUID, Retry> retries = new LinkedHashMap<>();
-  final Map<UUID, String> failed = new LinkedHashMap<>();
+  final Map<UUID, DeadLetters.Entry> failed = new LinkedHashMap<>();
   final List<TransitionWriter.Change> stepTransitions = new ArrayList<>();
   final Set<UUID> batchesExecuting = new LinkedHashSet<>();
   final Map<UUID, String> batchesCompleted = new LinkedHashMap<>();

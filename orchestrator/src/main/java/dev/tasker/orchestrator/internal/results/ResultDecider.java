@@ -133,8 +133,11 @@ final class ResultDecider {
       decisions.retries.put(step.stepId(), new Decisions.Retry(due, errorJson(error, step.attempts())));
     } else {
       target = StepState.ERROR;
-      decisions.failed.put(step.stepId(), errorJson(error, step.attempts()));
-      decisions.tasksToCheck.add(step.taskId());
+      DeadLetters.Reason reason =
+          !error.retryable() || !step.retryable()
+              ? DeadLetters.Reason.PERMANENT_FAILURE
+              : DeadLetters.Reason.ATTEMPTS_EXHAUSTED;
+      decisions.failed.put(step.stepId(), new DeadLetters.Entry(step.stepId(), reason, errorJson(error, step.attempts())));
     }
     StepState.IN_PROGRESS.requireTransitionTo(target);
     stepStates.put(step.stepId(), target);
@@ -239,7 +242,7 @@ final class ResultDecider {
     decisions.discrepancies.add(new Discrepancy(batchId, stepId, kind, node.toString()));
   }
 
-  private static String errorJson(StepError error, int attempt) {
+  static String errorJson(StepError error, int attempt) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("message", error.message());
     node.put("error_type", error.errorType());

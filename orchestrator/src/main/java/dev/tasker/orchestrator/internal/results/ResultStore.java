@@ -106,7 +106,9 @@ final class ResultStore {
         statement.executeUpdate();
       }
     }
-    updateSteps(connection, "fail_steps.sql", decisions.failed.keySet(), new ArrayList<>(decisions.failed.values()));
+    updateSteps(connection, "fail_steps.sql", decisions.failed.keySet(),
+        decisions.failed.values().stream().map(DeadLetters.Entry::errorJson).toList());
+    DeadLetters.record(connection, decisions.failed.values());
     TransitionWriter.steps(connection, decisions.stepTransitions);
     boolean childReady = releaseChildren(connection, decisions.completed.keySet());
     writeBatches(connection, decisions);

@@ -129,6 +129,7 @@ final class WorkerEventStore {
       changes.add(new TransitionWriter.Change(batchId, BatchState.FAILED.dbName(), null, event));
     }
     TransitionWriter.batches(connection, changes);
+    Batches.close(connection, batchIds, false);
   }
 
   private static boolean requeue(Connection connection, List<HeldStep> held, boolean refund, String reason)
@@ -137,6 +138,7 @@ final class WorkerEventStore {
     List<Integer> refunds = new ArrayList<>();
     List<UUID> exhausted = new ArrayList<>();
     List<String> errors = new ArrayList<>();
+    List<DeadLetters.Entry> deadLetters = new ArrayList<>();
     Set<UUID> tasks = new LinkedHashSet<>();
     List<TransitionWriter.Change> transitions = new ArrayList<>();
     String metadata = "{\"reason\":\"" + reason + "\"}";
@@ -149,9 +151,11 @@ final class WorkerEventStore {
       } else {
         StepState.IN_PROGRESS.requireTransitionTo(StepState.ERROR);
         exhausted.add(step.stepId());
-        errors.add(JsonNodeFactory.instance.objectNode()
+        String error = JsonNodeFactory.instance.objectNode()
             .put("message", "the worker running the step was lost and no attempts are left")
-            .put("error_type", "worker_lost").put("retryable", false).put("attempt", step.attempts()).toString());
+            .put("error_type", "worker_lost").put("retryable", false).put("attempt", step.attempts()).toString();
+        errors.add(error);
+        deadLetters.add(new DeadLetters.Entry(step.stepId(), DeadLetters.Reason.WORKER_LOST, error));
         transitions.add(new TransitionWriter.Change(step.stepId(), StepState.ERROR.dbName(), metadata, null));
         tasks.add(step.taskId());
       }
@@ -170,6 +174,7 @@ final class WorkerEventStore {
         statement.executeUpdate();
       }
     }
+    DeadLetters.record(connection, deadLetters);
     TransitionWriter.steps(connection, transitions);
     TaskFinalizer.finalize(connection, tasks);
     return !again.isEmpty();

@@ -7,6 +7,7 @@ WITH claimed AS (
            attempts = s.attempts + 1,
            next_attempt_at = NULL,
            last_attempted_at = now(),
+           attempt_deadline = now() + s.timeout_ms * interval '1 millisecond',
            updated_at = now()
      WHERE s.step_id = ANY(?::uuid[])
        AND s.state = 'pending'

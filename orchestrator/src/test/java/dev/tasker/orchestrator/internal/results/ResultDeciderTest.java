@@ -165,6 +165,7 @@ class ResultDeciderTest {
     Decisions decisions = decideWithAttempt(last, 3);
 
     assertThat(decisions.failed).containsOnlyKeys(stepA);
+    assertThat(decisions.failed.get(stepA).reason()).isEqualTo(DeadLetters.Reason.ATTEMPTS_EXHAUSTED);
     assertThat(decisions.retries).isEmpty();
   }
 
@@ -180,7 +181,8 @@ class ResultDeciderTest {
     Decisions decisions = decide(failed(stepA, false, null));
 
     assertThat(decisions.failed).containsOnlyKeys(stepA);
-    assertThat(decisions.failed.get(stepA)).contains("\"retryable\":false").contains("\"error_type\":\"Boom\"");
+    assertThat(decisions.failed.get(stepA).errorJson()).contains("\"retryable\":false").contains("\"error_type\":\"Boom\"");
+    assertThat(decisions.failed.get(stepA).reason()).isEqualTo(DeadLetters.Reason.PERMANENT_FAILURE);
   }
 
   @Test

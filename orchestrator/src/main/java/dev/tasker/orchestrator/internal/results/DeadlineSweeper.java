@@ -1,0 +1,258 @@
+package dev.tasker.orchestrator.internal.results;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tasker.orchestrator.StepState;
+import dev.tasker.orchestrator.internal.db.Sql;
+import dev.tasker.orchestrator.internal.db.SqlArrays;
+import dev.tasker.orchestrator.internal.db.Transactions;
+import dev.tasker.orchestrator.internal.dispatch.DispatchSignal;
+import dev.tasker.orchestrator.internal.results.ResultSnapshot.StepRow;
+import dev.tasker.orchestrator.internal.state.BatchState;
+import dev.tasker.orchestrator.internal.state.TransitionWriter;
+import dev.tasker.orchestrator.internal.transport.InboundEvent;
+import dev.tasker.orchestrator.internal.transport.InboundSink;
+import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
+import dev.tasker.protocol.StepError;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds work that is stuck and frees it, on timers rather than a fixed poll: it sleeps until the
+ * next attempt deadline or batch deadline (read from partial indexes), or until woken because a new
+ * one was set. Three jobs:
+ *
+ * <ul>
+ *   <li>An attempt past its deadline fails with error type {@code timeout}, and is retried by the
+ *       step's policy; a late result of that attempt is rejected as superseded or late.
+ *   <li>A batch without a completion past its deadline is an orphan: it ends in {@code timeout},
+ *       with a {@code no_completion} discrepancy.
+ *   <li>Once, a grace period after start (one liveness window), the workers that hold in-progress
+ *       steps but have not registered with this orchestrator are declared dead, so their steps
+ *       run again without waiting for the attempts' own deadlines.
+ * </ul>
+ *
+ * One thread. Its changes are guarded by the steps' current state, like the applier's.
+ */
+public final class DeadlineSweeper implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(DeadlineSweeper.class);
+
+  private final DataSource dataSource;
+  private final Clock clock;
+  private final Backoff backoff;
+  private final WorkerRegistry registry;
+  private final InboundSink applier;
+  private final Runnable wakeDispatcher;
+  private final java.util.function.Consumer<java.time.Instant> retryScheduled;
+  private final long graceMs;
+  private final long maxSleepMs;
+  private final DispatchSignal signal = new DispatchSignal();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final long startedNanos = System.nanoTime();
+  private volatile boolean stopRequested;
+  private boolean recovered;
+
+  /**
+   * @param graceMs how long after start workers have to register again before the steps they
+   *     held are given to others
+   * @param maxSleepMs longest sleep without a deadline or a wake-up (a safety net)
+   */
+  public DeadlineSweeper(DataSource dataSource, Clock clock, Backoff backoff, WorkerRegistry registry,
+      InboundSink applier, Runnable wakeDispatcher, java.util.function.Consumer<java.time.Instant> retryScheduled,
+      long graceMs, long maxSleepMs) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+    this.backoff = backoff;
+    this.registry = registry;
+    this.applier = applier;
+    this.wakeDispatcher = wakeDispatcher;
+    this.retryScheduled = retryScheduled;
+    this.graceMs = graceMs;
+    this.maxSleepMs = maxSleepMs;
+  }
+
+  /** Wakes the sweeper because a new deadline was set. Any thread. */
+  public void deadlineSet() {
+    signal.wake();
+  }
+
+  /** Asks the loop to stop. */
+  public void requestStop() {
+    stopRequested = true;
+    signal.wake();
+  }
+
+  /** Waits for the loop to end. */
+  public boolean awaitStopped(long timeoutMillis) throws InterruptedException {
+    return stopped.await(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (!stopRequested) {
+        long sleep = maxSleepMs;
+        try {
+          sleep = runOnce();
+        } catch (RuntimeException e) {
+          log.warn("looking for stuck work failed ({}); trying again in {} ms", e.getMessage(), maxSleepMs);
+        }
+        signal.awaitMillis(Math.max(1, sleep));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  /**
+   * Expires what is due and recovers orphaned workers' steps when the grace period has passed.
+   *
+   * @return milliseconds until the next thing is due
+   */
+  public long runOnce() {
+    int expired = Transactions.inTransaction(dataSource, "expiring attempts", this::expireAttempts);
+    int orphans = Transactions.inTransaction(dataSource, "expiring batches", this::expireBatches);
+    if (expired > 0 || orphans > 0) {
+      wakeDispatcher.run();
+    }
+    long untilRecovery = Long.MAX_VALUE;
+    if (!recovered) {
+      long sinceStart = (System.nanoTime() - startedNanos) / 1_000_000;
+      if (sinceStart >= graceMs) {
+        recoverUnregisteredWorkers();
+        recovered = true;
+      } else {
+        untilRecovery = graceMs - sinceStart;
+      }
+    }
+    long untilDeadline = Transactions.inTransaction(dataSource, "reading deadlines", this::untilNextDeadline);
+    return Math.min(Math.min(untilDeadline, untilRecovery), maxSleepMs);
+  }
+
+  private int expireAttempts(Connection connection) throws SQLException {
+    List<StepRow> expired = new ArrayList<>();
+    List<Long> timeouts = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(Sql.load(DeadlineSweeper.class, "expired_attempts.sql"));
+        ResultSet rs = statement.executeQuery()) {
+      while (rs.next()) {
+        expired.add(new StepRow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), StepState.IN_PROGRESS,
+            rs.getInt(3), rs.getInt(4), rs.getBoolean(5), rs.getLong(6), rs.getLong(7)));
+        timeouts.add(rs.getLong(8));
+      }
+    }
+    Decisions decisions = new Decisions();
+    for (int i = 0; i < expired.size(); i++) {
+      StepRow step = expired.get(i);
+      StepError error = new StepError(
+          "attempt " + step.attempts() + " did not finish within its timeout of " + timeouts.get(i) + " ms",
+          "timeout", List.of(), true, null);
+      String errorJson = ResultDecider.errorJson(error, step.attempts());
+      StepState target;
+      if (step.retryable() && step.attempts() < step.maxAttempts()) {
+        target = StepState.WAITING_FOR_RETRY;
+        long delay = backoff.delayMillis(step.attempts(), step.backoffBaseMs(), step.maxBackoffMs(), null);
+        decisions.retries.put(step.stepId(), new Decisions.Retry(clock.instant().plusMillis(delay), errorJson));
+      } else {
+        target = StepState.ERROR;
+        decisions.failed.put(step.stepId(), new DeadLetters.Entry(step.stepId(), DeadLetters.Reason.TIMEOUT, errorJson));
+      }
+      StepState.IN_PROGRESS.requireTransitionTo(target);
+      decisions.stepTransitions.add(
+          new TransitionWriter.Change(step.stepId(), target.dbName(), "{\"reason\":\"timeout\"}", null));
+      decisions.tasksToCheck.add(step.taskId());
+    }
+    if (!expired.isEmpty()) {
+      log.warn("{} step attempts ran past their timeout: {} will be retried, {} failed for good",
+          expired.size(), decisions.retries.size(), decisions.failed.size());
+      ResultStore.write(connection, decisions);
+      java.time.Instant earliest = decisions.earliestRetry();
+      if (earliest != null) {
+        retryScheduled.accept(earliest);
+      }
+    }
+    return expired.size();
+  }
+
+  private int expireBatches(Connection connection) throws SQLException {
+    List<UUID> orphans = new ArrayList<>();
+    List<String> details = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(Sql.load(DeadlineSweeper.class, "expired_batches.sql"));
+        ResultSet rs = statement.executeQuery()) {
+      while (rs.next()) {
+        orphans.add(rs.getObject(1, UUID.class));
+        details.add(JsonNodeFactory.instance.objectNode()
+            .put("detail", "no batch completion from worker " + rs.getString(2) + " within its deadline")
+            .toString());
+      }
+    }
+    if (orphans.isEmpty()) {
+      return 0;
+    }
+    log.warn("{} batches got no completion before their deadline", orphans.size());
+    List<TransitionWriter.Change> changes = new ArrayList<>();
+    for (UUID batchId : orphans) {
+      changes.add(new TransitionWriter.Change(batchId, BatchState.TIMEOUT.dbName(), null, "deadline_passed"));
+    }
+    TransitionWriter.batches(connection, changes);
+    Batches.close(connection, orphans, true);
+    try (PreparedStatement statement =
+        connection.prepareStatement(Sql.load(DeadlineSweeper.class, "insert_discrepancies.sql"))) {
+      statement.setArray(1, SqlArrays.uuids(connection, orphans));
+      statement.setArray(2, connection.createArrayOf("uuid", new UUID[orphans.size()]));
+      statement.setArray(3, SqlArrays.texts(connection, orphans.stream().map(b -> "no_completion").toList()));
+      statement.setArray(4, SqlArrays.texts(connection, details));
+      statement.executeUpdate();
+    }
+    return orphans.size();
+  }
+
+  private void recoverUnregisteredWorkers() {
+    List<String> holders =
+        Transactions.inTransaction(dataSource, "finding workers holding steps", connection -> {
+          List<String> workers = new ArrayList<>();
+          try (PreparedStatement statement =
+                  connection.prepareStatement(Sql.load(DeadlineSweeper.class, "workers_holding_steps.sql"));
+              ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+              workers.add(rs.getString(1));
+            }
+          }
+          return workers;
+        });
+    for (String workerId : holders) {
+      if (registry.byWorkerId(workerId).isEmpty()) {
+        log.warn("worker {} holds in-progress steps but did not register within {} ms of start: declared dead",
+            workerId, graceMs);
+        applier.accept(new InboundEvent.WorkerGone(workerId, true, clock.instant()));
+      }
+    }
+  }
+
+  private long untilNextDeadline(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(Sql.load(DeadlineSweeper.class, "next_deadlines.sql"));
+        ResultSet rs = statement.executeQuery()) {
+      rs.next();
+      long next = Long.MAX_VALUE;
+      for (int column = 1; column <= 2; column++) {
+        double millis = rs.getDouble(column);
+        if (!rs.wasNull()) {
+          next = Math.min(next, (long) Math.ceil(Math.max(0, millis)));
+        }
+      }
+      return next;
+    }
+  }
+}
