@@ -110,7 +110,8 @@ public final class Orchestrator implements AutoCloseable {
     client.registerTemplates();
     Backoff backoff = new Backoff(new Random());
     applier = new ResultApplier(dataSource, clock, backoff, signal::wake,
-        due -> dispatcher.retryScheduled(due), config.maxResultsPerTransaction());
+        due -> dispatcher.retryScheduled(due), config.maxResultsPerTransaction(), orchestratorId,
+        (workerId, ack) -> gateway.sendToWorker(workerId, ack));
     TransportSettings transport = new TransportSettings(config.endpoints(), config.heartbeatIntervalMs(),
         config.heartbeatLiveness(), config.sendHighWaterMark(), config.receiveHighWaterMark(),
         config.maxMessageBytes(), orchestratorId);

@@ -2,7 +2,10 @@ package dev.tasker.orchestrator;
 
 import dev.tasker.orchestrator.internal.creation.TaskInitializer;
 import dev.tasker.orchestrator.internal.creation.TemplateStore;
+import dev.tasker.orchestrator.internal.operations.OperatorActions;
 import dev.tasker.orchestrator.internal.status.TaskQueries;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -19,9 +22,12 @@ import javax.sql.DataSource;
  */
 public final class TaskerClient {
 
+  private static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules().build();
+
   private final TemplateStore templates;
   private final TaskInitializer initializer;
   private final TaskQueries queries;
+  private final OperatorActions operations;
 
   /**
    * @param dataSource the Tasker database (migrated)
@@ -31,6 +37,7 @@ public final class TaskerClient {
     this.templates = new TemplateStore(dataSource, registry);
     this.initializer = new TaskInitializer(dataSource, templates);
     this.queries = new TaskQueries(dataSource);
+    this.operations = new OperatorActions(dataSource);
   }
 
   /**
@@ -89,6 +96,50 @@ public final class TaskerClient {
       }
       Thread.sleep(pollInterval.toMillis());
     }
+  }
+
+  /**
+   * Gives a step in error (a dead letter) a fresh set of attempts: it becomes pending with no
+   * attempts used, its dead letter is closed as retried, and its task, if in error, is in progress
+   * again.
+   *
+   * @param operator who asks, recorded with the transitions
+   * @throws InvalidOperationException when the step does not exist or is not in error
+   */
+  public void retryStep(UUID stepId, String operator) {
+    operations.retryStep(stepId, operator);
+  }
+
+  /**
+   * Resolves a step by hand: it ends {@code resolved_manually} with {@code output} as its result,
+   * which satisfies its dependents like a completion. Allowed for a pending, waiting or failed
+   * step; a running step must finish (or its task be cancelled) first.
+   *
+   * @param output the step's output: a {@code Map}, a record, a POJO or a JSON node
+   * @throws InvalidOperationException when the step does not exist or is in another state
+   */
+  public void resolveStep(UUID stepId, Object output, String operator) {
+    operations.resolveStep(stepId, JSON.valueToTree(output), operator);
+  }
+
+  /**
+   * Cancels a task: every step not finished is cancelled (results still arriving for them are
+   * refused) and the task ends {@code cancelled}.
+   *
+   * @throws InvalidOperationException when the task does not exist or has already finished
+   */
+  public void cancelTask(UUID taskId, String operator) {
+    operations.cancelTask(taskId, operator);
+  }
+
+  /**
+   * Dead letters: steps that failed for good, oldest first.
+   *
+   * @param openOnly only those no operator has acted on
+   * @param limit at most this many
+   */
+  public List<DeadLetter> deadLetters(boolean openOnly, int limit) {
+    return operations.deadLetters(openOnly, limit);
   }
 
   /** Registers every locally loaded template in the database. */

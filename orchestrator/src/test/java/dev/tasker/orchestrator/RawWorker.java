@@ -1,5 +1,6 @@
 package dev.tasker.orchestrator;
 
+import dev.tasker.protocol.Ack;
 import dev.tasker.protocol.BatchCompletion;
 import dev.tasker.protocol.Frames;
 import dev.tasker.protocol.Heartbeat;
@@ -31,6 +32,7 @@ final class RawWorker implements AutoCloseable {
   private final ZContext context = new ZContext();
   private final ZMQ.Socket dealer = context.createSocket(SocketType.DEALER);
   private long sequence = 1;
+  private final List<Ack> acks = new java.util.ArrayList<>();
 
   RawWorker(String endpoint, String workerId) {
     this.workerId = workerId;
@@ -76,17 +78,27 @@ final class RawWorker implements AutoCloseable {
     return null;
   }
 
-  /** Like {@link #poll} but heartbeating every 100 ms, so the orchestrator keeps the session. */
+  /**
+   * Like {@link #poll} but heartbeating every 100 ms, so the orchestrator keeps the session, and
+   * setting acknowledgements aside (see {@link #acks()}).
+   */
   Message pollAlive(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       heartbeat();
       Message message = poll(Duration.ofMillis(100));
-      if (message != null) {
+      if (message instanceof Ack ack) {
+        acks.add(ack);
+      } else if (message != null) {
         return message;
       }
     }
     return null;
+  }
+
+  /** Acknowledgements received so far by {@link #pollAlive}. */
+  List<Ack> acks() {
+    return acks;
   }
 
   <T extends Message> T receive(Class<T> type, Duration timeout) {

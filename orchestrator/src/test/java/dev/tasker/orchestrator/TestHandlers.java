@@ -47,12 +47,36 @@ final class TestHandlers {
         return StepResult.success(Map.of("attempt", context.attempt()));
       };
 
+  /** Opened by tests to let {@link #GATE} succeed. */
+  static final java.util.concurrent.atomic.AtomicBoolean GATE_OPEN = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Fails permanently while {@link #GATE_OPEN} is false; outputs {"value": 1} once open. */
+  static final StepHandler GATE =
+      context ->
+          GATE_OPEN.get()
+              ? StepResult.success(Map.of("value", 1))
+              : StepResult.permanentFailure("gate_closed", "the gate is closed");
+
+  /** Outputs the gate's value plus one. */
+  static final StepHandler READS_GATE =
+      context -> StepResult.success(Map.of("value", context.previousResult("gate").get("value").asLong() + 1));
+
+  /** Takes two seconds. */
+  static final StepHandler TWO_SECONDS =
+      context -> {
+        Thread.sleep(2000);
+        return StepResult.success(Map.of("slept_ms", 2000));
+      };
+
   static Map<String, StepHandler> all() {
-    return Map.of(
-        "tests.hangs_first_attempt", HANGS_FIRST_ATTEMPT,
-        "tests.add_one", ADD_ONE,
-        "tests.fails_first_attempt", FAILS_FIRST_ATTEMPT,
-        "tests.fails_permanently", FAILS_PERMANENTLY,
-        "tests.slow_success", SLOW_SUCCESS);
+    return Map.ofEntries(
+        Map.entry("tests.gate", GATE),
+        Map.entry("tests.reads_gate", READS_GATE),
+        Map.entry("tests.two_seconds", TWO_SECONDS),
+        Map.entry("tests.hangs_first_attempt", HANGS_FIRST_ATTEMPT),
+        Map.entry("tests.add_one", ADD_ONE),
+        Map.entry("tests.fails_first_attempt", FAILS_FIRST_ATTEMPT),
+        Map.entry("tests.fails_permanently", FAILS_PERMANENTLY),
+        Map.entry("tests.slow_success", SLOW_SUCCESS));
   }
 }

@@ -2,6 +2,7 @@ package dev.tasker.protocol;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Worker to orchestrator, first message of a session: who the worker is, what it can run and how
@@ -17,6 +18,9 @@ import java.util.List;
  * @param concurrency the worker's initial credit: how many steps it may hold at once, at least 1
  * @param encodings body encodings the worker accepts, most preferred first; absent means
  *     {@code ["json"]}
+ * @param heldBatches batches the worker holds: not finished, or with results not yet acknowledged;
+ *     absent when the worker does not keep track. A restarted orchestrator runs again the steps of
+ *     batches sent to this worker id by an earlier orchestrator that are not listed.
  */
 public record Hello(
     @JsonProperty(required = true) String workerId,
@@ -25,7 +29,8 @@ public record Hello(
     @JsonProperty(required = true) List<String> protocolVersions,
     @JsonProperty(required = true) List<String> handlers,
     @JsonProperty(required = true) int concurrency,
-    List<String> encodings)
+    List<String> encodings,
+    List<UUID> heldBatches)
     implements Message {
 
   /** The encoding every peer supports. */
@@ -43,6 +48,13 @@ public record Hello(
     handlers = Checks.copyOf(handlers, "handlers");
     Checks.atLeast(concurrency, 1, "concurrency");
     encodings = encodings == null ? List.of(JSON_ENCODING) : Checks.copyOf(encodings, "encodings");
+    heldBatches = heldBatches == null ? null : Checks.copyOf(heldBatches, "held_batches");
+  }
+
+  /** A HELLO from a worker that does not report the batches it holds. */
+  public Hello(String workerId, String language, String sdkVersion, List<String> protocolVersions,
+      List<String> handlers, int concurrency, List<String> encodings) {
+    this(workerId, language, sdkVersion, protocolVersions, handlers, concurrency, encodings, null);
   }
 
   @Override

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  */
 public sealed interface Message
     permits Hello, Welcome, Reject, Heartbeat, Credit, Goodbye, StepBatchRequest, PartialResult,
-        BatchCompletion, ProtocolError {
+        BatchCompletion, Ack, ProtocolError {
 
   /** The type of this message, as named in the message-type frame. */
   @JsonIgnore

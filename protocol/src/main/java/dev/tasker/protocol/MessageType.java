@@ -29,6 +29,8 @@ public enum MessageType {
   PARTIAL_RESULT(PartialResult.class, Direction.TO_ORCHESTRATOR),
   /** Worker to orchestrator: all steps of a batch have ended. */
   BATCH_COMPLETION(BatchCompletion.class, Direction.TO_ORCHESTRATOR),
+  /** Orchestrator to worker: these results are stored; the worker may forget them. */
+  ACK(Ack.class, Direction.TO_WORKER),
   /** Both ways: the peer's last message could not be accepted. */
   ERROR(ProtocolError.class, Direction.BOTH);
 

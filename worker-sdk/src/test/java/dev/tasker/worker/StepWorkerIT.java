@@ -295,4 +295,29 @@ class StepWorkerIT {
       return false;
     }
   }
+
+  @Test
+  void unacknowledged_results_are_sent_again_after_registering_again_and_acknowledged_ones_are_not() {
+    byte[] identity = registerWorker(StepWorker.builder().handler("a", context -> StepResult.success(7)));
+    StepBatchRequest first = new StepBatchRequest(Ids.newId(), "1", List.of(aStep("a")));
+    StepBatchRequest second = new StepBatchRequest(Ids.newId(), "1", List.of(aStep("a")));
+    orchestrator.send(identity, first);
+    PartialResult firstResult = orchestrator.receive(PartialResult.class, WAIT);
+    orchestrator.receive(BatchCompletion.class, WAIT);
+    orchestrator.send(identity, new dev.tasker.protocol.Ack(
+        List.of(new dev.tasker.protocol.Ack.ResultRef(first.batchId(), firstResult.stepId())), List.of(first.batchId())));
+    orchestrator.send(identity, second);
+    PartialResult secondResult = orchestrator.receive(PartialResult.class, WAIT);
+    orchestrator.receive(BatchCompletion.class, WAIT);
+
+    orchestrator.send(identity, new ProtocolError(ErrorCode.NOT_REGISTERED, "restarted", "HEARTBEAT", null));
+    Hello again = orchestrator.receive(Hello.class, WAIT);
+    orchestrator.send(identity, new Welcome(worker.workerId(), "restarted", "1", "json", 200));
+    PartialResult resent = orchestrator.receive(PartialResult.class, WAIT);
+    BatchCompletion resentCompletion = orchestrator.receive(BatchCompletion.class, WAIT);
+
+    assertThat(again.heldBatches()).containsExactly(second.batchId());
+    assertThat(resent).isEqualTo(secondResult);
+    assertThat(resentCompletion.batchId()).isEqualTo(second.batchId());
+  }
 }

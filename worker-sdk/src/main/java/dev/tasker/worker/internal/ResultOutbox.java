@@ -1,22 +1,31 @@
 package dev.tasker.worker.internal;
 
+import dev.tasker.protocol.Ack;
 import dev.tasker.protocol.BatchCompletion;
 import dev.tasker.protocol.Frames;
 import dev.tasker.protocol.MessageCodec;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The results a worker owes the orchestrator, in order: one partial result per step as it ends,
  * numbered per batch, then the batch's completion. Results wait here while the worker is not
- * registered (for example while the orchestrator restarts) and go out, in order, once it is.
- * Used by the socket thread only.
+ * registered (for example while the orchestrator restarts) and go out, in order, once it is. A sent
+ * result is kept until the orchestrator acknowledges that it is stored; after the worker registers
+ * again, every unacknowledged result is sent again, before newer ones. Used by the socket thread
+ * only.
  */
 final class ResultOutbox {
 
@@ -29,8 +38,19 @@ final class ResultOutbox {
   private final String workerId;
   private final MessageCodec codec;
   private final Clock clock;
+  /** Most results kept for acknowledgement; beyond it the oldest are forgotten, with a warning. */
+  static final int MAX_UNACKNOWLEDGED = 200_000;
+
+  private static final Logger log = LoggerFactory.getLogger(ResultOutbox.class);
+
+  /** A result by batch, and step (null for the completion). */
+  private record Key(UUID batchId, UUID stepId) {}
+
+  private record Entry(Key key, List<byte[]> frames) {}
+
   private final Map<UUID, BatchRun> batches = new HashMap<>();
-  private final Deque<List<byte[]>> held = new ArrayDeque<>();
+  private final Deque<Entry> held = new ArrayDeque<>();
+  private final LinkedHashMap<Key, List<byte[]>> unacknowledged = new LinkedHashMap<>();
 
   ResultOutbox(String workerId, MessageCodec codec, Clock clock) {
     this.workerId = workerId;
@@ -50,12 +70,46 @@ final class ResultOutbox {
   /** Queues the partial result of {@code outcome}, and the batch's completion after its last step. */
   void report(StepOutcome outcome) {
     BatchRun run = batches.get(outcome.batchId());
-    held.addLast(Frames.encode(run.report(outcome, workerId), codec));
+    held.addLast(new Entry(new Key(outcome.batchId(), outcome.stepId()),
+        Frames.encode(run.report(outcome, workerId), codec)));
     if (run.allReported()) {
       batches.remove(outcome.batchId());
       BatchCompletion completion = run.completion(clock.instant().truncatedTo(ChronoUnit.MILLIS));
-      held.addLast(Frames.encode(completion, codec));
+      held.addLast(new Entry(new Key(outcome.batchId(), null), Frames.encode(completion, codec)));
     }
+  }
+
+  /** Forgets results the orchestrator has stored. */
+  void acknowledged(Ack ack) {
+    for (Ack.ResultRef ref : ack.partialResults()) {
+      unacknowledged.remove(new Key(ref.batchId(), ref.stepId()));
+    }
+    for (UUID batchId : ack.batchCompletions()) {
+      unacknowledged.remove(new Key(batchId, null));
+    }
+  }
+
+  /** Queues every unacknowledged result to be sent again, ahead of results not sent yet. */
+  void resendUnacknowledged() {
+    List<Entry> again = new ArrayList<>();
+    unacknowledged.forEach((key, frames) -> again.add(new Entry(key, frames)));
+    unacknowledged.clear();
+    for (int i = again.size() - 1; i >= 0; i--) {
+      held.addFirst(again.get(i));
+    }
+  }
+
+  /** Batches still running, or with results sent but not acknowledged, or not sent yet. */
+  List<UUID> heldBatches() {
+    Set<UUID> ids = new LinkedHashSet<>(batches.keySet());
+    unacknowledged.keySet().forEach(key -> ids.add(key.batchId()));
+    held.forEach(entry -> ids.add(entry.key().batchId()));
+    return new ArrayList<>(ids);
+  }
+
+  /** Results sent and not yet acknowledged. */
+  int unacknowledged() {
+    return unacknowledged.size();
   }
 
   /**
@@ -65,8 +119,15 @@ final class ResultOutbox {
    */
   boolean flush(Sender sender) {
     boolean sent = false;
-    while (!held.isEmpty() && sender.send(held.peekFirst())) {
-      held.removeFirst();
+    while (!held.isEmpty() && sender.send(held.peekFirst().frames())) {
+      Entry entry = held.removeFirst();
+      unacknowledged.put(entry.key(), entry.frames());
+      if (unacknowledged.size() > MAX_UNACKNOWLEDGED) {
+        Key oldest = unacknowledged.keySet().iterator().next();
+        unacknowledged.remove(oldest);
+        log.warn("{} results are unacknowledged; forgetting the oldest (batch {})", MAX_UNACKNOWLEDGED,
+            oldest.batchId());
+      }
       sent = true;
     }
     return sent;

@@ -1,5 +1,6 @@
 package dev.tasker.worker.internal;
 
+import dev.tasker.protocol.Ack;
 import dev.tasker.protocol.Credit;
 import dev.tasker.protocol.Envelope;
 import dev.tasker.protocol.ErrorCode;
@@ -150,16 +151,17 @@ public final class WorkerLoop implements Runnable {
       return false;
     }
     if (now() >= drainDeadline) {
-      if (stepsHeld > 0 || outbox.pending() > 0) {
-        log.warn("worker {} stops with {} steps running and {} results unsent after its drain timeout",
-            settings.workerId(), stepsHeld, outbox.pending());
+      if (stepsHeld > 0 || outbox.pending() > 0 || outbox.unacknowledged() > 0) {
+        log.warn("worker {} stops after its drain timeout with {} steps running, {} results unsent and {}"
+            + " unacknowledged", settings.workerId(), stepsHeld, outbox.pending(), outbox.unacknowledged());
       }
       return true;
     }
     if (stepsHeld > 0 || outbox.pending() > 0) {
       return false;
     }
-    return goodbyeAcknowledged || !welcomed;
+    // Leave once the orchestrator has stored every result (it acknowledges after its commit).
+    return outbox.unacknowledged() == 0 && (goodbyeAcknowledged || !welcomed);
   }
 
   private long pollTimeout() {
@@ -202,6 +204,8 @@ public final class WorkerLoop implements Runnable {
       onBatch(batch);
     } else if (message instanceof Heartbeat) {
       return;
+    } else if (message instanceof Ack ack) {
+      outbox.acknowledged(ack);
     } else if (message instanceof Goodbye goodbye) {
       onGoodbye(goodbye);
     } else if (message instanceof Reject reject) {
@@ -233,6 +237,7 @@ public final class WorkerLoop implements Runnable {
     welcomed = true;
     hellosOnThisSocket = 0;
     registered.countDown();
+    outbox.resendUnacknowledged();
     if (drainRequested && !goodbyeSent) {
       sendGoodbye();
     }
@@ -363,7 +368,8 @@ public final class WorkerLoop implements Runnable {
             ProtocolVersion.SUPPORTED,
             handlers,
             requestedCredit != null ? requestedCredit : settings.concurrency(),
-            List.of(JsonCodec.ENCODING)));
+            List.of(JsonCodec.ENCODING),
+            outbox.heldBatches()));
     nextHelloAt = now() + helloRetryMs;
     helloRetryMs = Math.min(helloRetryMs * 2, settings.helloRetryMax().toMillis());
   }

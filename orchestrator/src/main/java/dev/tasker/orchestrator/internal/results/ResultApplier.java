@@ -9,7 +9,14 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Instant;
+import dev.tasker.protocol.Ack;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -40,6 +47,8 @@ public final class ResultApplier implements Runnable, InboundSink {
   private final Runnable wakeDispatcher;
   private final Consumer<Instant> retryScheduled;
   private final int maxPerTransaction;
+  private final String orchestratorId;
+  private final BiConsumer<String, Ack> acknowledge;
   private final LinkedBlockingQueue<InboundEvent> queue = new LinkedBlockingQueue<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopRequested;
@@ -50,13 +59,17 @@ public final class ResultApplier implements Runnable, InboundSink {
       Backoff backoff,
       Runnable wakeDispatcher,
       Consumer<Instant> retryScheduled,
-      int maxPerTransaction) {
+      int maxPerTransaction,
+      String orchestratorId,
+      BiConsumer<String, Ack> acknowledge) {
     this.dataSource = dataSource;
     this.clock = clock;
     this.backoff = backoff;
     this.wakeDispatcher = wakeDispatcher;
     this.retryScheduled = retryScheduled;
     this.maxPerTransaction = maxPerTransaction;
+    this.orchestratorId = orchestratorId;
+    this.acknowledge = acknowledge;
   }
 
   @Override
@@ -157,7 +170,7 @@ public final class ResultApplier implements Runnable, InboundSink {
             connection -> {
               boolean stepsReady = false;
               for (InboundEvent other : others) {
-                stepsReady |= WorkerEventStore.apply(connection, other);
+                stepsReady |= WorkerEventStore.apply(connection, other, orchestratorId);
               }
               Decisions decided = new Decisions();
               if (!results.isEmpty()) {
@@ -176,6 +189,30 @@ public final class ResultApplier implements Runnable, InboundSink {
     }
     // Always: even a result that changed nothing gave its worker's credit back.
     wakeDispatcher.run();
+    acknowledgeStored(applied.decisions().ledger);
+  }
+
+  /** Tells each worker which of its results are now stored, so it can forget them. */
+  private void acknowledgeStored(List<Decisions.LedgerRow> stored) {
+    Map<String, List<Ack.ResultRef>> partials = new LinkedHashMap<>();
+    Map<String, List<UUID>> completions = new LinkedHashMap<>();
+    for (Decisions.LedgerRow row : stored) {
+      if (row.workerId() == null) {
+        continue;
+      }
+      if (row.stepId() != null) {
+        partials.computeIfAbsent(row.workerId(), w -> new ArrayList<>())
+            .add(new Ack.ResultRef(row.batchId(), row.stepId()));
+      } else {
+        completions.computeIfAbsent(row.workerId(), w -> new ArrayList<>()).add(row.batchId());
+      }
+    }
+    Set<String> workers = new LinkedHashSet<>(partials.keySet());
+    workers.addAll(completions.keySet());
+    for (String worker : workers) {
+      acknowledge.accept(worker, new Ack(
+          partials.getOrDefault(worker, List.of()), completions.getOrDefault(worker, List.of())));
+    }
   }
 
   private record Applied(Decisions decisions, boolean stepsRequeued) {}

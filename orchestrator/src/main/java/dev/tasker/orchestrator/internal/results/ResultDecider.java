@@ -67,15 +67,18 @@ final class ResultDecider {
   }
 
   private void decidePartial(PartialResult partial, ResultReceived received) {
-    String rejection =
-        validate(partial.batchId(), partial.stepId(), partial.attempt(), partial.workerId(), partial.status());
+    String rejection = validateMembership(partial.batchId(), partial.stepId(), partial.attempt(), partial.workerId());
+    if (rejection == null && partial.status().isTerminal()) {
+      // What the worker said counts for reconciliation even if the step has moved on meanwhile.
+      reported.computeIfAbsent(partial.batchId(), b -> new HashMap<>()).put(partial.stepId(), partial.status());
+      rejection = validateState(partial.stepId(), partial.attempt());
+    }
     String outcome;
     if (rejection != null) {
       outcome = "rejected";
     } else {
       markExecuting(partial.batchId());
       if (partial.status().isTerminal()) {
-        reported.computeIfAbsent(partial.batchId(), b -> new HashMap<>()).put(partial.stepId(), partial.status());
         apply(snapshot.steps().get(partial.stepId()), partial.status(), partial.output(), partial.error(),
             partial.batchId(), "partial_result");
         outcome = "applied";
@@ -90,8 +93,8 @@ final class ResultDecider {
             outcome, rejection == null ? null : reasonJson(rejection), received.receivedAt()));
   }
 
-  /** @return why the result cannot be applied, or {@code null} when it can */
-  private String validate(UUID batchId, UUID stepId, int attempt, String workerId, StepStatus status) {
+  /** @return why a result does not belong to its batch, or {@code null} when it does */
+  private String validateMembership(UUID batchId, UUID stepId, int attempt, String workerId) {
     BatchRow batch = snapshot.batches().get(batchId);
     if (batch == null) {
       return "unknown batch " + batchId;
@@ -106,9 +109,11 @@ final class ResultDecider {
     if (attempt != sentAttempt) {
       return "attempt " + attempt + " is not the attempt sent in batch " + batchId + " (" + sentAttempt + ")";
     }
-    if (status == StepStatus.IN_PROGRESS) {
-      return null;
-    }
+    return null;
+  }
+
+  /** @return why a terminal result can no longer change its step, or {@code null} when it can */
+  private String validateState(UUID stepId, int attempt) {
     StepRow step = snapshot.steps().get(stepId);
     if (step.attempts() != attempt) {
       return "superseded: attempt " + attempt + " was replaced by attempt " + step.attempts();
@@ -189,6 +194,8 @@ final class ResultDecider {
         discrepancy(batchId, stepId, "duplicate_summary", "the completion lists the step twice");
       } else if (!batch.attemptByStep().containsKey(stepId)) {
         discrepancy(batchId, stepId, "unknown_step", "the completion lists a step that was not in the batch");
+      } else if (stepStates.get(stepId) == StepState.CANCELLED) {
+        continue;
       } else if (seen.containsKey(stepId)) {
         if (seen.get(stepId) != summary.status()) {
           discrepancy(batchId, stepId, "status_mismatch",
@@ -197,7 +204,10 @@ final class ResultDecider {
       } else if (!summary.status().isTerminal()) {
         discrepancy(batchId, stepId, "unfinished_step", "the completion reports the step still in progress");
       } else {
-        String rejection = validate(batchId, stepId, summary.attempt(), batch.workerId(), summary.status());
+        String rejection = validateMembership(batchId, stepId, summary.attempt(), batch.workerId());
+        if (rejection == null) {
+          rejection = validateState(stepId, summary.attempt());
+        }
         if (rejection == null) {
           apply(snapshot.steps().get(stepId), summary.status(), summary.output(), summary.error(), batchId,
               "batch_completion");

@@ -110,7 +110,7 @@ final class ResultStore {
         decisions.failed.values().stream().map(DeadLetters.Entry::errorJson).toList());
     DeadLetters.record(connection, decisions.failed.values());
     TransitionWriter.steps(connection, decisions.stepTransitions);
-    boolean childReady = releaseChildren(connection, decisions.completed.keySet());
+    boolean childReady = StepGraph.releaseChildren(connection, decisions.completed.keySet());
     writeBatches(connection, decisions);
     TaskFinalizer.finalize(connection, decisions.tasksToCheck);
     return childReady;
@@ -126,23 +126,6 @@ final class ResultStore {
       statement.setArray(2, SqlArrays.texts(connection, values));
       statement.executeUpdate();
     }
-  }
-
-  private static boolean releaseChildren(Connection connection, Set<UUID> completed) throws SQLException {
-    if (completed.isEmpty()) {
-      return false;
-    }
-    boolean ready = false;
-    try (PreparedStatement statement =
-        connection.prepareStatement(Sql.load(ResultStore.class, "release_children.sql"))) {
-      statement.setArray(1, SqlArrays.uuids(connection, completed));
-      try (ResultSet rs = statement.executeQuery()) {
-        while (rs.next()) {
-          ready |= rs.getInt(2) == 0;
-        }
-      }
-    }
-    return ready;
   }
 
   private static void writeBatches(Connection connection, Decisions decisions) throws SQLException {

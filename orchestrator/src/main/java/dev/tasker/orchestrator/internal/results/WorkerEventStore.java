@@ -31,8 +31,11 @@ final class WorkerEventStore {
 
   private WorkerEventStore() {}
 
-  /** @return whether steps became ready */
-  static boolean apply(Connection connection, InboundEvent event) throws SQLException {
+  /**
+   * @param orchestratorId this orchestrator's id (batches it made are never treated as lost)
+   * @return whether steps became ready
+   */
+  static boolean apply(Connection connection, InboundEvent event, String orchestratorId) throws SQLException {
     if (event instanceof InboundEvent.WorkerRegistered registered) {
       upsert(connection, registered);
       return false;
@@ -44,6 +47,25 @@ final class WorkerEventStore {
         statement.executeUpdate();
       }
       return false;
+    }
+    if (event instanceof InboundEvent.WorkerRecovered recovered) {
+      List<HeldStep> notHeld = new ArrayList<>();
+      try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "steps_not_held.sql"))) {
+        statement.setString(1, recovered.workerId());
+        statement.setString(2, orchestratorId);
+        statement.setArray(3, SqlArrays.uuids(connection, recovered.heldBatches()));
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            notHeld.add(new HeldStep(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                rs.getObject(3, UUID.class), rs.getInt(4), rs.getInt(5)));
+          }
+        }
+      }
+      if (notHeld.isEmpty()) {
+        return false;
+      }
+      failBatches(connection, notHeld.stream().map(HeldStep::batchId).distinct().toList(), "not_held_after_restart");
+      return requeue(connection, notHeld, false, "not_held_after_restart");
     }
     if (event instanceof InboundEvent.WorkerDraining draining) {
       try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "mark_worker_gone.sql"))) {

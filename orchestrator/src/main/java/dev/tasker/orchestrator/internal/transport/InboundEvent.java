@@ -28,6 +28,12 @@ public sealed interface InboundEvent {
   /** Workers were heard from recently. */
   record WorkersSeen(List<String> workerIds, Instant at) implements InboundEvent {}
 
+  /**
+   * A worker registered and listed the batches it holds; steps sent to it by an earlier
+   * orchestrator in other batches never reached it (or it restarted) and must run again.
+   */
+  record WorkerRecovered(String workerId, List<UUID> heldBatches, Instant at) implements InboundEvent {}
+
   /** A worker said GOODBYE and is finishing the steps it holds. */
   record WorkerDraining(String workerId, Instant at) implements InboundEvent {}
 

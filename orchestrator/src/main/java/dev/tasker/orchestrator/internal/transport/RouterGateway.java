@@ -49,7 +49,10 @@ import org.zeromq.ZMQException;
  */
 public final class RouterGateway implements Runnable {
 
-  /** A message another thread wants sent. */
+  /**
+   * A message another thread wants sent, to a routing identity, or (identity null) to whatever
+   * connection the worker has when it is sent.
+   */
   private record Outbound(byte[] identity, List<byte[]> frames, UUID batchId, String workerId, long firstTriedNanos) {
     Outbound tried(long nowNanos) {
       return firstTriedNanos != 0 ? this : new Outbound(identity, frames, batchId, workerId, nowNanos);
@@ -151,6 +154,12 @@ public final class RouterGateway implements Runnable {
       send(session.identity(), new Goodbye("shutdown"));
       sink.accept(new InboundEvent.WorkerGone(session.workerId(), false, clock.instant()));
     }
+  }
+
+  /** Queues a message to a worker by id; dropped if the worker is not registered then. Any thread. */
+  public void sendToWorker(String workerId, Message message) {
+    outbound.add(new Outbound(null, Frames.encode(message, codec), null, workerId, 0));
+    wakeup.wake();
   }
 
   /** Asks the thread to stop after sending what is queued. Any thread. */
@@ -284,6 +293,9 @@ public final class RouterGateway implements Runnable {
           hello.workerId(), hello.language(), hello.handlers(), hello.concurrency());
     }
     sink.accept(new InboundEvent.WorkerRegistered(hello, version, JsonCodec.ENCODING, clock.instant()));
+    if (hello.heldBatches() != null) {
+      sink.accept(new InboundEvent.WorkerRecovered(hello.workerId(), hello.heldBatches(), clock.instant()));
+    }
     wakeDispatcher.run();
   }
 
@@ -332,8 +344,16 @@ public final class RouterGateway implements Runnable {
 
   /** @return false when the message should be retried later */
   private boolean trySend(Outbound message, long now) {
+    byte[] identity = message.identity();
+    if (identity == null) {
+      WorkerSession session = registry.byWorkerId(message.workerId()).orElse(null);
+      if (session == null) {
+        return true;
+      }
+      identity = session.identity();
+    }
     try {
-      if (MultipartSocket.send(router, message.identity(), message.frames())) {
+      if (MultipartSocket.send(router, identity, message.frames())) {
         return true;
       }
       if (message.firstTriedNanos() != 0 && now - message.firstTriedNanos() > UNDELIVERABLE_AFTER_NANOS) {

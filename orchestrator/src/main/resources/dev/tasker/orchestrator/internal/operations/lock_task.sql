@@ -1,0 +1,1 @@
+SELECT state FROM tasker.tasks WHERE task_id = ? FOR UPDATE
