@@ -16,6 +16,11 @@ import picocli.CommandLine.Command;
       SubmitCommand.class,
       StatusCommand.class,
       BenchCommand.class,
+      ChaosCommand.class,
+      DeadLettersCommand.class,
+      RetryStepCommand.class,
+      ResolveStepCommand.class,
+      CancelTaskCommand.class,
       MigrateCommand.class
     })
 public final class TaskerCli implements Runnable {

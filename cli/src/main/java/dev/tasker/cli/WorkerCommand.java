@@ -1,6 +1,9 @@
 package dev.tasker.cli;
 
+import dev.tasker.cli.chaos.ChaosHandlers;
 import dev.tasker.examples.ExampleHandlers;
+import dev.tasker.worker.StepHandler;
+import java.util.Map;
 import dev.tasker.worker.StepWorker;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -14,7 +17,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run a Java worker serving the example handlers.",
-      "Serves the order fulfillment and diamond handlers.",
+      "Serves the order fulfillment and diamond handlers (or, with --handlers chaos, the chaos ones).",
       "It drains on SIGTERM or Ctrl-C: no new steps, running steps finish and are reported."
     })
 final class WorkerCommand implements Callable<Integer> {
@@ -29,16 +32,25 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--worker-id", description = "Worker id (default: a new UUIDv7).")
   String workerId;
 
+  @Option(names = "--handlers", defaultValue = "examples",
+      description = "Which handlers to serve: examples or chaos (default: ${DEFAULT-VALUE}).")
+  String handlerSet;
+
   @Option(names = "--drain-timeout-seconds", defaultValue = "30",
       description = "How long to wait for running steps when stopping (default: ${DEFAULT-VALUE}).")
   long drainTimeoutSeconds;
 
   @Override
   public Integer call() throws InterruptedException {
+    Map<String, StepHandler> handlers = switch (handlerSet) {
+      case "examples" -> ExampleHandlers.all();
+      case "chaos" -> ChaosHandlers.all();
+      default -> throw new IllegalArgumentException("--handlers must be examples or chaos but was '" + handlerSet + "'");
+    };
     StepWorker.Builder builder =
         StepWorker.builder()
             .endpoint(endpoint)
-            .handlers(ExampleHandlers.all())
+            .handlers(handlers)
             .concurrency(concurrency)
             .drainTimeout(Duration.ofSeconds(drainTimeoutSeconds));
     if (workerId != null) {
@@ -51,7 +63,7 @@ final class WorkerCommand implements Callable<Integer> {
       stopped.countDown();
     }, "tasker-worker-shutdown"));
     worker.start();
-    System.err.println("worker " + worker.workerId() + " serving " + ExampleHandlers.all().size()
+    System.err.println("worker " + worker.workerId() + " serving " + handlers.size()
         + " handlers on " + endpoint + (worker.usesVirtualThreads() ? " (virtual threads)" : ""));
     stopped.await();
     return 0;

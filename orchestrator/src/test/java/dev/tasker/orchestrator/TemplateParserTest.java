@@ -199,7 +199,7 @@ class TemplateParserTest {
   void a_non_positive_timeout_is_refused() {
     assertThatThrownBy(() -> parse(HEADER + "steps:\n  - {name: a, handler: {callable: h}, timeout_seconds: 0}\n"))
         .isInstanceOf(TemplateException.class)
-        .hasMessageContaining("timeout_seconds must be a number > 0");
+        .hasMessageContaining("timeout_seconds must be a number from 0.001 to 86400");
   }
 
   @Test
@@ -251,5 +251,54 @@ class TemplateParserTest {
     assertThat(registry.find("ns", "t", null).orElseThrow().version()).isEqualTo("1.10.0");
     assertThat(registry.find("ns", "t", "1.2.0")).isPresent();
     assertThat(registry.find("ns", "t", "2.0.0")).isEmpty();
+  }
+
+  @Test
+  void a_chain_of_thousands_of_steps_is_ordered_without_recursion() {
+    StringBuilder yaml = new StringBuilder(HEADER).append("steps:\n");
+    int steps = 6000;
+    for (int i = 0; i < steps; i++) {
+      yaml.append("  - {name: s").append(i).append(", handler: {callable: h}")
+          .append(i + 1 < steps ? ", dependencies: [s" + (i + 1) + "]" : "").append("}\n");
+    }
+
+    TaskTemplate template = parse(yaml.toString());
+
+    assertThat(template.steps().get(0).name()).isEqualTo("s" + (steps - 1));
+    assertThat(template.steps().get(steps - 1).name()).isEqualTo("s0");
+  }
+
+  @Test
+  void an_input_schema_that_refers_to_a_url_is_refused_without_fetching_it() {
+    long started = System.nanoTime();
+
+    assertThatThrownBy(
+            () -> parse(HEADER + "input_schema: {$ref: 'http://10.255.255.1/schema.json'}\nsteps:\n  - {name: a, handler: {callable: h}}\n"))
+        .isInstanceOf(TemplateException.class)
+        .hasMessageContaining("input_schema");
+    assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(5000);
+  }
+
+  @Test
+  void a_deeply_nested_input_schema_is_refused_naming_the_limit() {
+    String schema = "{not: ".repeat(100) + "{}" + "}".repeat(100);
+
+    assertThatThrownBy(() -> parse(HEADER + "input_schema: " + schema + "\nsteps:\n  - {name: a, handler: {callable: h}}\n"))
+        .isInstanceOf(TemplateException.class)
+        .hasMessageContaining("at most 64");
+  }
+
+  @Test
+  void numbers_too_large_for_their_field_are_refused_not_wrapped() {
+    assertThatThrownBy(() -> parse(HEADER + "steps:\n  - {name: a, handler: {callable: h}, retry: {max_attempts: 18446744073709551619}}\n"))
+        .isInstanceOf(TemplateException.class)
+        .hasMessageContaining("retry.max_attempts must be a whole number");
+  }
+
+  @Test
+  void a_timeout_below_a_millisecond_is_refused() {
+    assertThatThrownBy(() -> parse(HEADER + "steps:\n  - {name: a, handler: {callable: h}, timeout_seconds: 0.0001}\n"))
+        .isInstanceOf(TemplateException.class)
+        .hasMessageContaining("timeout_seconds must be a number from 0.001");
   }
 }

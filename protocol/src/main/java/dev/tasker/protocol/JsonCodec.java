@@ -2,6 +2,15 @@ package dev.tasker.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -17,6 +26,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -39,11 +49,19 @@ public final class JsonCodec implements MessageCodec {
 
   private final ObjectMapper mapper;
 
+  /** Deepest nesting of objects and arrays accepted in a body (outputs included). */
+  public static final int MAX_NESTING_DEPTH = 256;
+
   private JsonCodec() {
+    JsonFactory factory = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+        .build();
     mapper =
-        JsonMapper.builder()
+        JsonMapper.builder(factory)
             .addModule(new JavaTimeModule())
-            .addModule(new SimpleModule("tasker-timestamps").addSerializer(Instant.class, new MillisecondInstantSerializer()))
+            .addModule(new SimpleModule("tasker-timestamps")
+                .addSerializer(Instant.class, new MillisecondInstantSerializer())
+                .addDeserializer(Instant.class, new StrictInstantDeserializer()))
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -53,6 +71,10 @@ public final class JsonCodec implements MessageCodec {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .withCoercionConfig(LogicalType.Textual, config -> config
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
   }
 
@@ -78,7 +100,12 @@ public final class JsonCodec implements MessageCodec {
   @Override
   public Message decode(MessageType type, byte[] body) {
     try {
-      return mapper.readValue(body, type.bodyType());
+      Message message = mapper.readValue(body, type.bodyType());
+      if (message == null) {
+        throw new MalformedMessageException(
+            ErrorCode.MALFORMED_BODY, type.wireName() + ": the body must be a JSON object, not null", type.wireName(), null);
+      }
+      return message;
     } catch (JacksonException e) {
       throw new MalformedMessageException(
           ErrorCode.MALFORMED_BODY, describe(type, e), type.wireName(), e);
@@ -127,6 +154,41 @@ public final class JsonCodec implements MessageCodec {
       }
     }
     return path.toString();
+  }
+
+  /**
+   * Reads instants only from RFC 3339 strings with years 0000 to 9999: not from numbers (epoch
+   * seconds would silently be accepted), and not from years that cannot be written back.
+   */
+  private static final class StrictInstantDeserializer extends StdDeserializer<Instant> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
+    StrictInstantDeserializer() {
+      super(Instant.class);
+    }
+
+    @Override
+    public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+      if (!parser.hasToken(JsonToken.VALUE_STRING)) {
+        return (Instant) context.handleUnexpectedToken(Instant.class, parser.currentToken(), parser,
+            "a timestamp must be an RFC 3339 string such as 2026-11-27T10:15:30.123Z");
+      }
+      String text = parser.getText();
+      Instant instant;
+      try {
+        instant = DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from);
+      } catch (DateTimeException e) {
+        return (Instant) context.handleWeirdStringValue(Instant.class, text,
+            "not an RFC 3339 timestamp such as 2026-11-27T10:15:30.123Z");
+      }
+      if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+        return (Instant) context.handleWeirdStringValue(Instant.class, text, "the year must be from 0000 to 9999");
+      }
+      return instant;
+    }
   }
 
   /** Writes instants as {@code yyyy-MM-ddTHH:mm:ss.SSSZ}, always with three fraction digits. */

@@ -108,4 +108,34 @@ class MalformedBodyTest {
         """;
     assertMalformed(MessageType.STEP_BATCH, body, "task_context must be a JSON object");
   }
+
+  @Test
+  void a_null_body_is_malformed_rather_than_a_null_message() {
+    assertMalformed(MessageType.PARTIAL_RESULT, "null", "must be a JSON object");
+    assertMalformed(MessageType.HEARTBEAT, " null ", "must be a JSON object");
+  }
+
+  @Test
+  void a_number_where_a_string_belongs_is_not_coerced() {
+    assertMalformed(MessageType.GOODBYE, "{\"reason\": 5}", "reason");
+    assertMalformed(MessageType.GOODBYE, "{\"reason\": true}", "reason");
+  }
+
+  @Test
+  void a_timestamp_must_be_a_string_with_a_four_digit_year() {
+    assertMalformed(MessageType.HEARTBEAT, "{\"sent_at\": 1e400}", "RFC 3339");
+    assertMalformed(MessageType.HEARTBEAT, "{\"sent_at\": 1700000000}", "RFC 3339");
+    assertMalformed(MessageType.HEARTBEAT, "{\"sent_at\": \"+1000000000-12-31T23:59:59Z\"}", "sent_at");
+    assertMalformed(MessageType.HEARTBEAT, "{\"sent_at\": \"tomorrow\"}", "sent_at");
+  }
+
+  @Test
+  void a_body_nested_deeper_than_the_limit_is_refused() {
+    String deep = "[".repeat(JsonCodec.MAX_NESTING_DEPTH + 10) + "]".repeat(JsonCodec.MAX_NESTING_DEPTH + 10);
+    String body = "{\"batch_id\":\"0192f3a4-7000-7abc-8def-0123456789ab\",\"step_id\":\"0192f3a4-6000-7111-8222-333344445555\","
+        + "\"attempt\":1,\"status\":\"completed\",\"output\":" + deep + ",\"worker_id\":\"w\",\"sequence\":1,"
+        + "\"timestamp\":\"2026-11-27T10:15:31.500Z\",\"execution_time_ms\":1}";
+
+    assertMalformed(MessageType.PARTIAL_RESULT, body, "PARTIAL_RESULT");
+  }
 }

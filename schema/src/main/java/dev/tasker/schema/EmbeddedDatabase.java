@@ -51,6 +51,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * @throws TaskerSchemaException when the server does not start
    */
   public static EmbeddedDatabase start(Map<String, String> serverConfig, Path dataDirectory) {
+    return start(serverConfig, dataDirectory, 0);
+  }
+
+  /**
+   * Like {@link #start(Map, Path)} on a given port, so that the server can be stopped and started
+   * again where clients expect it (with the same data directory, its data is kept).
+   *
+   * @param port the loopback port, or 0 for any free one
+   */
+  public static EmbeddedDatabase start(Map<String, String> serverConfig, Path dataDirectory, int port) {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("max_connections", "200");
     config.putAll(serverConfig);
@@ -59,6 +69,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
       config.forEach(builder::setServerConfig);
       if (dataDirectory != null) {
         builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+      }
+      if (port != 0) {
+        builder.setPort(port);
       }
       EmbeddedPostgres postgres = builder.start();
       log.info("embedded PostgreSQL started on port {}", postgres.getPort());

@@ -85,7 +85,8 @@ final class ResultOutbox {
       unacknowledged.remove(new Key(ref.batchId(), ref.stepId()));
     }
     for (UUID batchId : ack.batchCompletions()) {
-      unacknowledged.remove(new Key(batchId, null));
+      // A stored completion carries every step's summary, so the batch's partials are covered too.
+      unacknowledged.keySet().removeIf(key -> key.batchId().equals(batchId));
     }
   }
 

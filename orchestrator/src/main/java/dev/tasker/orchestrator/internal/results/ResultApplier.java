@@ -210,8 +210,13 @@ public final class ResultApplier implements Runnable, InboundSink {
     Set<String> workers = new LinkedHashSet<>(partials.keySet());
     workers.addAll(completions.keySet());
     for (String worker : workers) {
-      acknowledge.accept(worker, new Ack(
-          partials.getOrDefault(worker, List.of()), completions.getOrDefault(worker, List.of())));
+      try {
+        acknowledge.accept(worker, new Ack(
+            partials.getOrDefault(worker, List.of()), completions.getOrDefault(worker, List.of())));
+      } catch (RuntimeException e) {
+        // The results are stored; a worker that misses an ACK sends them again and gets another.
+        log.warn("could not acknowledge results to worker {}: {}", worker, e.getMessage());
+      }
     }
   }
 

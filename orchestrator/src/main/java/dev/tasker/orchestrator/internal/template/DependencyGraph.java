@@ -41,42 +41,62 @@ final class DependencyGraph {
         }
       }
     }
-    List<StepTemplate> ordered = new ArrayList<>();
-    Map<String, Integer> state = new HashMap<>();
+    return topologicalOrder(steps, byName, where);
+  }
+
+  /**
+   * Kahn's algorithm: dependencies first, each step after all it depends on, ties in template
+   * order. Iterative, so a template of thousands of steps in one chain cannot overflow the stack.
+   */
+  private static List<StepTemplate> topologicalOrder(
+      List<StepTemplate> steps, Map<String, StepTemplate> byName, String where) {
+    Map<String, Integer> unmet = new HashMap<>();
+    Map<String, List<String>> dependents = new HashMap<>();
     for (StepTemplate step : steps) {
-      visit(step, byName, state, new ArrayDeque<>(), ordered, where);
+      unmet.put(step.name(), step.dependencies().size());
+      for (String dependency : step.dependencies()) {
+        dependents.computeIfAbsent(dependency, d -> new ArrayList<>()).add(step.name());
+      }
+    }
+    Deque<String> ready = new ArrayDeque<>();
+    for (StepTemplate step : steps) {
+      if (step.dependencies().isEmpty()) {
+        ready.add(step.name());
+      }
+    }
+    List<StepTemplate> ordered = new ArrayList<>();
+    while (!ready.isEmpty()) {
+      String name = ready.poll();
+      ordered.add(byName.get(name));
+      for (String dependent : dependents.getOrDefault(name, List.of())) {
+        if (unmet.merge(dependent, -1, Integer::sum) == 0) {
+          ready.add(dependent);
+        }
+      }
+    }
+    if (ordered.size() < steps.size()) {
+      throw cycle(steps, byName, unmet, where);
     }
     return ordered;
   }
 
-  private static final int VISITING = 1;
-  private static final int DONE = 2;
-
-  private static void visit(
-      StepTemplate step,
-      Map<String, StepTemplate> byName,
-      Map<String, Integer> state,
-      Deque<String> path,
-      List<StepTemplate> ordered,
-      String where) {
-    Integer current = state.get(step.name());
-    if (current != null && current == DONE) {
-      return;
+  /** Finds one cycle among the steps Kahn's algorithm could not order, and names it. */
+  private static TemplateException cycle(
+      List<StepTemplate> steps, Map<String, StepTemplate> byName, Map<String, Integer> unmet, String where) {
+    String start = steps.stream().map(StepTemplate::name).filter(n -> unmet.get(n) > 0).findFirst().orElseThrow();
+    // Every unordered step has an unordered dependency, so walking those must come back round.
+    List<String> path = new ArrayList<>();
+    Map<String, Integer> position = new HashMap<>();
+    String current = start;
+    while (!position.containsKey(current)) {
+      position.put(current, path.size());
+      path.add(current);
+      current = byName.get(current).dependencies().stream()
+          .filter(d -> unmet.get(d) > 0).findFirst().orElseThrow();
     }
-    path.addLast(step.name());
-    if (current != null && current == VISITING) {
-      List<String> cycle = new ArrayList<>(path);
-      cycle = cycle.subList(cycle.indexOf(step.name()), cycle.size());
-      throw new TemplateException(
-          where + ": step '" + step.name() + "' is part of a dependency cycle: "
-              + String.join(" -> ", cycle));
-    }
-    state.put(step.name(), VISITING);
-    for (String dependency : step.dependencies()) {
-      visit(byName.get(dependency), byName, state, path, ordered, where);
-    }
-    state.put(step.name(), DONE);
-    path.removeLast();
-    ordered.add(step);
+    List<String> loop = new ArrayList<>(path.subList(position.get(current), path.size()));
+    loop.add(current);
+    return new TemplateException(
+        where + ": step '" + current + "' is part of a dependency cycle: " + String.join(" -> ", loop));
   }
 }

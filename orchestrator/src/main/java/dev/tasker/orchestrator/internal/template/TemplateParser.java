@@ -162,10 +162,10 @@ public final class TemplateParser {
     if (node == null || node.isNull()) {
       return StepTemplate.DEFAULT_TIMEOUT;
     }
-    if (!node.isNumber() || node.asDouble() <= 0 || node.asDouble() > 86_400) {
-      throw new TemplateException(step + ": timeout_seconds must be a number > 0 and <= 86400");
+    if (!node.isNumber() || !(node.asDouble() >= 0.001) || node.asDouble() > 86_400) {
+      throw new TemplateException(step + ": timeout_seconds must be a number from 0.001 to 86400");
     }
-    return Duration.ofMillis(Math.round(node.asDouble() * 1000));
+    return Duration.ofMillis(Math.max(1, Math.round(node.asDouble() * 1000)));
   }
 
   private static Map<String, Map<String, JsonNode>> environmentOverrides(
@@ -230,7 +230,7 @@ public final class TemplateParser {
     if (value == null || value.isNull()) {
       return defaultValue;
     }
-    if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+    if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
       throw new TemplateException(where + "." + field + " must be a whole number from " + min + " to " + max);
     }
     return value.asLong();

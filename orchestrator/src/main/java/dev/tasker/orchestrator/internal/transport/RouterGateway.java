@@ -181,28 +181,35 @@ public final class RouterGateway implements Runnable {
     nextBeatAt = now() + settings.heartbeatIntervalMs();
     try {
       while (!stopRequested) {
-        long timeout = backlog.isEmpty() ? Math.max(1, nextBeatAt - now()) : BACKLOG_RETRY_MS;
-        poller.poll(timeout);
-        if (poller.pollin(wakeupIndex)) {
-          wakeup.clear();
-        }
-        if (poller.pollin(routerIndex)) {
-          receiveAll();
-        }
-        sendQueued();
-        if (now() >= nextBeatAt) {
-          heartbeat();
-          nextBeatAt = now() + settings.heartbeatIntervalMs();
+        // One bad message or a bug in one pass must not take the workers' only connection down.
+        try {
+          pollOnce(poller, routerIndex, wakeupIndex);
+        } catch (RuntimeException e) {
+          log.error("orchestrator transport pass failed; carrying on", e);
         }
       }
       sendQueued();
-    } catch (RuntimeException e) {
-      log.error("orchestrator transport failed", e);
     } finally {
       poller.close();
       context.destroySocket(router);
       wakeup.close();
       stopped.countDown();
+    }
+  }
+
+  private void pollOnce(ZMQ.Poller poller, int routerIndex, int wakeupIndex) {
+    long timeout = backlog.isEmpty() ? Math.max(1, nextBeatAt - now()) : BACKLOG_RETRY_MS;
+    poller.poll(timeout);
+    if (poller.pollin(wakeupIndex)) {
+      wakeup.clear();
+    }
+    if (poller.pollin(routerIndex)) {
+      receiveAll();
+    }
+    sendQueued();
+    if (now() >= nextBeatAt) {
+      heartbeat();
+      nextBeatAt = now() + settings.heartbeatIntervalMs();
     }
   }
 
@@ -215,6 +222,8 @@ public final class RouterGateway implements Runnable {
         handle(identity, frames.subList(1, frames.size()));
       } catch (ProtocolException e) {
         refuse(identity, e);
+      } catch (RuntimeException e) {
+        log.error("handling a message from {} failed", describe(identity), e);
       }
     }
   }
@@ -369,7 +378,8 @@ public final class RouterGateway implements Runnable {
 
   private void undeliverable(Outbound message, String reason) {
     if (message.batchId() == null) {
-      log.debug("dropped a message to {}: {}", describe(message.identity()), reason);
+      log.debug("dropped a message to {}: {}",
+          message.identity() == null ? "worker " + message.workerId() : describe(message.identity()), reason);
       return;
     }
     log.warn("batch {} could not be sent to worker {}: {}", message.batchId(), message.workerId(), reason);

@@ -1,0 +1,53 @@
+package dev.tasker.cli.chaos;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs chaos scenarios one after another on one embedded PostgreSQL and prints their lines. */
+public final class ChaosRunner {
+
+  private static final List<String> TEMPLATES = List.of("chaos/pipeline.yaml", "chaos/hang.yaml");
+
+  private ChaosRunner() {}
+
+  /**
+   * @return whether every scenario passed
+   */
+  public static boolean run(List<String> scenarios, int tasks, PrintStream out) throws Exception {
+    for (String scenario : scenarios) {
+      if (!ChaosScenarios.ALL.contains(scenario)) {
+        throw new IllegalArgumentException("unknown scenario '" + scenario + "'; known: " + ChaosScenarios.ALL);
+      }
+    }
+    Path logs = Path.of(".tasker", "chaos");
+    Path templates = writeTemplates();
+    List<ChaosResult> results = new ArrayList<>();
+    try (ChaosPostgres postgres = ChaosPostgres.start()) {
+      ChaosScenarios runner = new ChaosScenarios(postgres, logs, templates, tasks);
+      for (String scenario : scenarios) {
+        ChaosResult result = runner.run(scenario);
+        results.add(result);
+        out.println(result.line());
+      }
+    }
+    long failed = results.stream().filter(r -> !r.passed()).count();
+    out.println("chaos: scenarios=" + results.size() + " passed=" + (results.size() - failed) + " failed=" + failed
+        + " logs=" + logs);
+    return failed == 0;
+  }
+
+  private static Path writeTemplates() throws IOException {
+    Path directory = Files.createTempDirectory("tasker-chaos-templates");
+    for (String resource : TEMPLATES) {
+      try (InputStream in = ChaosRunner.class.getClassLoader().getResourceAsStream(resource)) {
+        Files.write(directory.resolve(Path.of(resource).getFileName()), in.readAllBytes());
+      }
+    }
+    return directory;
+  }
+}
