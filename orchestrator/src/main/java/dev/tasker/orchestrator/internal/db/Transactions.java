@@ -44,17 +44,27 @@ public final class Transactions {
           rollback(connection);
           throw e;
         } finally {
-          connection.setAutoCommit(true);
+          // A broken connection fails here too; that must not hide why the work failed.
+          restoreAutoCommit(connection);
         }
       } catch (SQLException e) {
         last = e;
-        if (!RETRYABLE_STATES.contains(e.getSQLState())) {
+        String state = e.getSQLState();
+        if (state == null || !RETRYABLE_STATES.contains(state)) {
           break;
         }
         log.debug("{} hit {} (attempt {}), retrying", operation, e.getSQLState(), attempt);
       }
     }
     throw new TaskerDatabaseException(operation + " failed: " + last.getMessage(), last);
+  }
+
+  private static void restoreAutoCommit(Connection connection) {
+    try {
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      log.debug("restoring autocommit failed: {}", e.getMessage());
+    }
   }
 
   private static void rollback(Connection connection) {

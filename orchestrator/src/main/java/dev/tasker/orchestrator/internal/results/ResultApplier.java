@@ -133,8 +133,8 @@ public final class ResultApplier implements Runnable, InboundSink {
       try {
         applyTogether(events);
         return;
-      } catch (TaskerDatabaseException e) {
-        if (isConnectionFailure(e)) {
+      } catch (RuntimeException e) {
+        if (e instanceof TaskerDatabaseException && isConnectionFailure(e)) {
           log.warn("database unreachable ({}); holding {} results until it is back", e.getMessage(), events.size());
           Thread.sleep(RECONNECT_PAUSE_MS);
           continue;

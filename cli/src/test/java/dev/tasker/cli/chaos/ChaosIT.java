@@ -1,0 +1,72 @@
+package dev.tasker.cli.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every chaos scenario against real processes (an orchestrator process, two worker processes,
+ * PostgreSQL): nothing lost, nothing applied twice.
+ */
+class ChaosIT {
+
+  private static final Pattern LINE = Pattern.compile(
+      "chaos: scenario=(\\w+) tasks=(\\d+) complete=(\\d+) lost=(\\d+) double_applied=(\\d+) recovery_ms=(-?\\d+)");
+
+  private static boolean passed;
+  private static List<String> lines;
+
+  @BeforeAll
+  static void runEveryScenario() throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    passed = ChaosRunner.run(ChaosScenarios.ALL, 30, new PrintStream(captured, true, StandardCharsets.UTF_8));
+    String output = captured.toString(StandardCharsets.UTF_8);
+    System.out.print(output);
+    lines = output.lines().filter(line -> LINE.matcher(line).matches()).toList();
+  }
+
+  private static Matcher scenario(String name) {
+    return lines.stream().map(LINE::matcher).filter(Matcher::matches).filter(m -> m.group(1).equals(name))
+        .findFirst().orElseThrow(() -> new AssertionError("no line for scenario " + name + " in " + lines));
+  }
+
+  @Test
+  void every_scenario_prints_its_line_and_the_run_passes() {
+    assertThat(lines).extracting(line -> line.split(" ")[1]).containsExactlyElementsOf(
+        ChaosScenarios.ALL.stream().map(name -> "scenario=" + name).toList());
+    assertThat(passed).isTrue();
+  }
+
+  @Test
+  void no_scenario_loses_a_task_or_applies_a_completion_twice() {
+    for (String name : ChaosScenarios.ALL) {
+      Matcher line = scenario(name);
+      assertThat(line.group(4)).as("lost in %s", name).isEqualTo("0");
+      assertThat(line.group(5)).as("double_applied in %s", name).isEqualTo("0");
+      assertThat(line.group(3)).as("complete in %s", name).isEqualTo(line.group(2));
+    }
+  }
+
+  @Test
+  void a_killed_workers_steps_run_again_within_five_seconds() {
+    assertThat(Long.parseLong(scenario("worker_kill").group(6))).isBetween(0L, 5000L);
+  }
+
+  @Test
+  void a_hung_attempt_is_retried_soon_after_its_timeout() {
+    assertThat(Long.parseLong(scenario("hung_handler").group(6))).isBetween(0L, 5000L);
+  }
+
+  @Test
+  void work_resumes_after_an_orchestrator_crash_and_a_database_restart() {
+    assertThat(Long.parseLong(scenario("orchestrator_kill").group(6))).isBetween(0L, 30_000L);
+    assertThat(Long.parseLong(scenario("postgres_restart").group(6))).isBetween(0L, 30_000L);
+  }
+}
