@@ -85,7 +85,7 @@ final class ChaosRun implements AutoCloseable {
   }
 
   /** Puts a fault-injecting proxy in front of the orchestrator; workers started later use it. */
-  void useProxy(FaultProxy.Settings.Builder settings) {
+  void useProxy(FaultSettings.Builder settings) {
     proxy = new FaultProxy(settings.frontendEndpoint("tcp://127.0.0.1:0").backendEndpoint(orchestratorEndpoint()).build());
     proxy.start();
   }

@@ -44,8 +44,8 @@ public final class ChaosScenarios {
         case "postgres_restart" -> postgresRestart(run);
         case "hung_handler" -> hungHandler(run);
         case "duplicate_reorder" -> faultyNetwork(run,
-            FaultProxy.Settings.builder().duplicateProbability(0.3).reorderProbability(0.3).faultBatchCompletions(true));
-        case "drop_partials" -> faultyNetwork(run, FaultProxy.Settings.builder().dropProbability(0.3));
+            FaultSettings.builder().duplicateProbability(0.3).reorderProbability(0.3).faultBatchCompletions(true));
+        case "drop_partials" -> faultyNetwork(run, FaultSettings.builder().dropProbability(0.3));
         default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "'; known: " + ALL);
       };
     }
@@ -121,7 +121,7 @@ public final class ChaosScenarios {
   }
 
   /** Workers reach the orchestrator through a proxy that duplicates, reorders or drops results. */
-  private ChaosResult faultyNetwork(ChaosRun run, FaultProxy.Settings.Builder faults) throws Exception {
+  private ChaosResult faultyNetwork(ChaosRun run, FaultSettings.Builder faults) throws Exception {
     run.startOrchestrator();
     run.useProxy(faults);
     run.startWorkers(2);

@@ -29,8 +29,8 @@ import org.zeromq.ZMQException;
  * identity, so the orchestrator sees one peer per worker. Replies go back to the worker they were
  * addressed to.
  *
- * <p>Faults (see {@link Settings}) touch only worker-to-orchestrator {@code PARTIAL_RESULT}
- * messages, and {@code BATCH_COMPLETION} when {@link Settings#faultBatchCompletions()} is set.
+ * <p>Faults (see {@link FaultSettings}) touch only worker-to-orchestrator {@code PARTIAL_RESULT}
+ * messages, and {@code BATCH_COMPLETION} when {@link FaultSettings#faultBatchCompletions()} is set.
  * Everything else passes through unchanged and in order, so faulted messages can be overtaken by
  * other types. Messages are forwarded as frames, never decoded, so malformed ones pass too.
  *
@@ -52,110 +52,6 @@ public final class FaultProxy implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FaultProxy.class);
 
   /**
-   * Immutable configuration of a {@link FaultProxy}; build it with {@link #builder()}. Each
-   * probability is drawn independently per eligible message: first drop, then reorder, then
-   * duplicate (when the message is sent).
-   *
-   * @param frontendEndpoint where workers connect, e.g. {@code tcp://127.0.0.1:0} (port 0 or
-   *     {@code *} binds a free port; see {@link FaultProxy#frontendEndpoint()})
-   * @param backendEndpoint the orchestrator's ROUTER endpoint
-   * @param duplicateProbability chance (0 to 1) that an eligible message is sent twice
-   * @param reorderProbability chance (0 to 1) that an eligible message is held and sent after the
-   *     worker's next forwarded eligible message, or after {@link FaultProxy#MAX_HOLD_MS} at most
-   * @param dropProbability chance (0 to 1) that an eligible message is not forwarded
-   * @param delayMs extra delay of every eligible message, in milliseconds (0: none)
-   * @param faultBatchCompletions whether {@code BATCH_COMPLETION} is eligible too
-   * @param seed seed of the random generator, so a run with the same message sequence reproduces
-   */
-  public record Settings(
-      String frontendEndpoint,
-      String backendEndpoint,
-      double duplicateProbability,
-      double reorderProbability,
-      double dropProbability,
-      long delayMs,
-      boolean faultBatchCompletions,
-      long seed) {
-
-    /** The seed used when none is given. */
-    public static final long DEFAULT_SEED = 20_261_127L;
-
-    /**
-     * Validates the fields.
-     *
-     * @throws IllegalArgumentException naming the field, when one is out of range or missing
-     */
-    public Settings {
-      requireText(frontendEndpoint, "frontendEndpoint");
-      requireText(backendEndpoint, "backendEndpoint");
-      requireProbability(duplicateProbability, "duplicateProbability");
-      requireProbability(reorderProbability, "reorderProbability");
-      requireProbability(dropProbability, "dropProbability");
-      if (delayMs < 0) {
-        throw new IllegalArgumentException("delayMs must be >= 0 ms but was " + delayMs);
-      }
-    }
-
-    /** A builder with no faults, no delay and {@link #DEFAULT_SEED}; both endpoints are required. */
-    public static Builder builder() {
-      return new Builder();
-    }
-
-    private static void requireText(String value, String field) {
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(field + " must not be blank");
-      }
-    }
-
-    private static void requireProbability(double value, String field) {
-      if (!(value >= 0 && value <= 1)) {
-        throw new IllegalArgumentException(field + " must be between 0 and 1 but was " + value);
-      }
-    }
-
-    /** Builds {@link Settings}; not thread-safe. Each setter documents its field in {@link Settings}. */
-    public static final class Builder {
-      private String frontendEndpoint;
-      private String backendEndpoint;
-      private double duplicateProbability;
-      private double reorderProbability;
-      private double dropProbability;
-      private long delayMs;
-      private boolean faultBatchCompletions;
-      private long seed = DEFAULT_SEED;
-
-      private Builder() {}
-
-      /** Sets {@link Settings#frontendEndpoint()}. */
-      public Builder frontendEndpoint(String endpoint) { frontendEndpoint = endpoint; return this; }
-      /** Sets {@link Settings#backendEndpoint()}. */
-      public Builder backendEndpoint(String endpoint) { backendEndpoint = endpoint; return this; }
-      /** Sets {@link Settings#duplicateProbability()}. */
-      public Builder duplicateProbability(double p) { duplicateProbability = p; return this; }
-      /** Sets {@link Settings#reorderProbability()}. */
-      public Builder reorderProbability(double p) { reorderProbability = p; return this; }
-      /** Sets {@link Settings#dropProbability()}. */
-      public Builder dropProbability(double p) { dropProbability = p; return this; }
-      /** Sets {@link Settings#delayMs()}, in milliseconds. */
-      public Builder delayMs(long millis) { delayMs = millis; return this; }
-      /** Sets {@link Settings#faultBatchCompletions()}. */
-      public Builder faultBatchCompletions(boolean on) { faultBatchCompletions = on; return this; }
-      /** Sets {@link Settings#seed()}. */
-      public Builder seed(long value) { seed = value; return this; }
-
-      /**
-       * Builds the settings.
-       *
-       * @throws IllegalArgumentException naming the field, when one is invalid
-       */
-      public Settings build() {
-        return new Settings(frontendEndpoint, backendEndpoint, duplicateProbability,
-            reorderProbability, dropProbability, delayMs, faultBatchCompletions, seed);
-      }
-    }
-  }
-
-  /**
    * A snapshot of counters. {@code forwarded} counts every copy sent, in both directions (a
    * duplicated message counts twice); {@code duplicated} counts extra copies; {@code reordered}
    * counts messages held back so a later one could overtake them; {@code dropped} counts messages
@@ -168,7 +64,7 @@ public final class FaultProxy implements AutoCloseable {
   /** A message to send to the orchestrator at {@code dueNanos} (a {@link System#nanoTime()}). */
   private record Pending(Worker worker, List<byte[]> frames, long dueNanos) {}
 
-  private final Settings settings;
+  private final FaultSettings settings;
   private final ZContext context;
   private final boolean ownsContext;
   private final SplittableRandom random;
@@ -186,16 +82,16 @@ public final class FaultProxy implements AutoCloseable {
   private boolean pollerStale;
 
   /** A proxy with its own {@link ZContext}, closed by {@link #close()}. Call {@link #start()} next. */
-  public FaultProxy(Settings settings) {
+  public FaultProxy(FaultSettings settings) {
     this(settings, new ZContext(), true);
   }
 
   /** A proxy whose sockets live in the caller's {@code context}, which {@link #close()} leaves open. */
-  public FaultProxy(Settings settings, ZContext context) {
+  public FaultProxy(FaultSettings settings, ZContext context) {
     this(settings, Objects.requireNonNull(context, "context"), false);
   }
 
-  private FaultProxy(Settings settings, ZContext context, boolean ownsContext) {
+  private FaultProxy(FaultSettings settings, ZContext context, boolean ownsContext) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.context = context;
     this.ownsContext = ownsContext;

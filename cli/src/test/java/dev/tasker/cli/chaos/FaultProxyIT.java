@@ -161,7 +161,7 @@ class FaultProxyIT {
 
   @Test
   void close_stops_within_2_seconds_even_with_held_and_delayed_messages() {
-    proxy = new FaultProxy(FaultProxy.Settings.builder()
+    proxy = new FaultProxy(FaultSettings.builder()
         .frontendEndpoint("tcp://127.0.0.1:0")
         .backendEndpoint(orchestratorEndpoint)
         .reorderProbability(0.5)
@@ -182,8 +182,8 @@ class FaultProxyIT {
 
   @Test
   void settings_name_the_invalid_field() {
-    FaultProxy.Settings.Builder valid =
-        FaultProxy.Settings.builder().frontendEndpoint("tcp://127.0.0.1:0").backendEndpoint(orchestratorEndpoint);
+    FaultSettings.Builder valid =
+        FaultSettings.builder().frontendEndpoint("tcp://127.0.0.1:0").backendEndpoint(orchestratorEndpoint);
 
     assertThatThrownBy(() -> valid.dropProbability(1.5).build())
         .isInstanceOf(IllegalArgumentException.class)
@@ -192,14 +192,14 @@ class FaultProxyIT {
         .hasMessageStartingWith("duplicateProbability");
     assertThatThrownBy(() -> valid.duplicateProbability(0).delayMs(-1).build())
         .hasMessage("delayMs must be >= 0 ms but was -1");
-    assertThatThrownBy(() -> FaultProxy.Settings.builder().frontendEndpoint("tcp://127.0.0.1:0").build())
+    assertThatThrownBy(() -> FaultSettings.builder().frontendEndpoint("tcp://127.0.0.1:0").build())
         .hasMessage("backendEndpoint must not be blank");
   }
 
   private record Received(byte[] identity, List<byte[]> frames) {}
 
-  private void startProxy(UnaryOperator<FaultProxy.Settings.Builder> faults) {
-    FaultProxy.Settings settings = faults.apply(FaultProxy.Settings.builder()
+  private void startProxy(UnaryOperator<FaultSettings.Builder> faults) {
+    FaultSettings settings = faults.apply(FaultSettings.builder()
             .frontendEndpoint("tcp://127.0.0.1:0")
             .backendEndpoint(orchestratorEndpoint))
         .build();
