@@ -3,6 +3,7 @@ package dev.tasker.cli;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tasker.orchestrator.BatchCounts;
 import dev.tasker.orchestrator.ConnectionPools;
+import dev.tasker.orchestrator.Discrepancy;
 import dev.tasker.orchestrator.StateCounts;
 import dev.tasker.orchestrator.StepSnapshot;
 import dev.tasker.orchestrator.TaskSnapshot;
@@ -18,11 +19,14 @@ import picocli.CommandLine.Option;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show tasks, steps, batches and workers by state, or one task's steps with --task.")
+    description = "Show tasks, steps, batches and workers by state; one task with --task; discrepancies with --discrepancies.")
 final class StatusCommand implements Callable<Integer> {
 
   @Option(names = "--task", description = "Show this task and its steps.")
   UUID taskId;
+
+  @Option(names = "--discrepancies", description = "List the most recent reconciliation discrepancies.")
+  boolean discrepancies;
 
   @Override
   public Integer call() {
@@ -30,6 +34,14 @@ final class StatusCommand implements Callable<Integer> {
       TaskerClient client = new TaskerClient(pool, TemplateRegistry.empty());
       if (taskId != null) {
         return showTask(client);
+      }
+      if (discrepancies) {
+        for (Discrepancy found : client.discrepancies(100)) {
+          System.out.println("discrepancy: batch=" + found.batchId() + " worker=" + found.workerId()
+              + (found.stepId() == null ? "" : " step=" + found.stepId()) + " kind=" + found.kind()
+              + " at=" + found.recordedAt() + " detail=" + found.detail());
+        }
+        return 0;
       }
       StateCounts counts = client.counts();
       System.out.println("tasks: total=" + counts.totalTasks() + " " + format(counts.tasks()));

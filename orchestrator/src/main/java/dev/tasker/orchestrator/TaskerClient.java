@@ -73,6 +73,11 @@ public final class TaskerClient {
     return queries.workers();
   }
 
+  /** The most recent reconciliation discrepancies, newest first, at most {@code limit}. */
+  public List<Discrepancy> discrepancies(int limit) {
+    return queries.discrepancies(limit);
+  }
+
   /** Batches by state and reconciliation status, and the discrepancy count. */
   public BatchCounts batchCounts() {
     return queries.batchCounts();

@@ -74,4 +74,36 @@ class AcknowledgementIT {
       first.close();
     }
   }
+
+  @Test
+  void a_restarted_orchestrator_accepts_the_results_of_batches_that_were_in_flight() throws Exception {
+    TaskerTestSystem first = TaskerTestSystem.start();
+    String workerId = "raw-" + Ids.newId();
+    UUID taskId;
+    StepBatchRequest inFlight;
+    try (RawWorker worker = new RawWorker(first.tasker.endpoint(), workerId)) {
+      worker.register(1, "tests.raw");
+      taskId = first.submit("raw", Map.of("in_flight", 1)).taskId();
+      inFlight = worker.receive(StepBatchRequest.class, WAIT);
+    }
+    first.orchestrator().close();
+    Orchestrator second = Orchestrator.builder().config(TestOrchestratorConfigs.fastHeartbeat())
+        .dataSource(first.tasker.dataSource()).templates(first.templates()).build().start();
+    try (RawWorker same = new RawWorker(second.tcpEndpoint(), workerId)) {
+      same.send(new Hello(workerId, "test", "0", List.of("1"), List.of("tests.raw"), 1, null,
+          List.of(inFlight.batchId())));
+      same.receive(Welcome.class, WAIT);
+      same.send(same.completed(inFlight, inFlight.steps().get(0)));
+      same.send(same.completion(inFlight));
+
+      TaskSnapshot task = first.tasker.awaitFinished(taskId, WAIT);
+      assertThat(task.state()).isEqualTo(TaskState.COMPLETE);
+      assertThat(task.steps().get(0).attempts()).isEqualTo(1);
+      assertThat(first.count("SELECT count(*) FROM tasker.step_execution_batch_received_results WHERE batch_id = '"
+          + inFlight.batchId() + "' AND outcome = 'applied'")).isEqualTo(1);
+    } finally {
+      second.close();
+      first.close();
+    }
+  }
 }

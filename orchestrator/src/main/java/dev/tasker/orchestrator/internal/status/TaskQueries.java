@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasker.orchestrator.BatchCounts;
+import dev.tasker.orchestrator.Discrepancy;
 import dev.tasker.orchestrator.StateCounts;
 import dev.tasker.orchestrator.WorkerSnapshot;
 import dev.tasker.orchestrator.StepSnapshot;
@@ -122,6 +123,26 @@ public final class TaskQueries {
             }
           }
           return workers;
+        });
+  }
+
+  /** The most recent discrepancies, newest first. */
+  public List<Discrepancy> discrepancies(int limit) {
+    return Transactions.inTransaction(
+        dataSource,
+        "reading discrepancies",
+        connection -> {
+          List<Discrepancy> found = new ArrayList<>();
+          try (PreparedStatement statement = connection.prepareStatement(Sql.load(TaskQueries.class, "discrepancies.sql"))) {
+            statement.setInt(1, limit);
+            try (ResultSet rs = statement.executeQuery()) {
+              while (rs.next()) {
+                found.add(new Discrepancy(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                    rs.getString(4), instant(rs.getTimestamp(5)), rs.getString(6)));
+              }
+            }
+          }
+          return found;
         });
   }
 
