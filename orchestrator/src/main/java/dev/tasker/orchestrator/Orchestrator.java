@@ -114,7 +114,7 @@ public final class Orchestrator implements AutoCloseable {
         (workerId, ack) -> gateway.sendToWorker(workerId, ack));
     TransportSettings transport = new TransportSettings(config.endpoints(), config.heartbeatIntervalMs(),
         config.heartbeatLiveness(), config.sendHighWaterMark(), config.receiveHighWaterMark(),
-        config.maxMessageBytes(), orchestratorId);
+        config.maxMessageBytes(), orchestratorId, config.encodings());
     gateway = new RouterGateway(transport, context, registry, applier, signal::wake, clock);
     endpoints = gateway.bind();
     long grace = config.heartbeatIntervalMs() * (config.heartbeatLiveness() + 1);

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import dev.tasker.protocol.Encodings;
 
 /**
  * The orchestrator's settings. Immutable; build with {@link #builder()} or {@link #load}. Every key
@@ -35,6 +36,8 @@ import java.util.Set;
  * @param poolSize database connections, at least 4 (listener, dispatcher, applier, clients)
  * @param sweepIntervalMs longest the dispatcher sleeps without being woken, in milliseconds
  * @param maxResultsPerTransaction most received messages applied in one transaction
+ * @param encodings body encodings offered to workers, most preferred first ({@code json},
+ *     {@code protobuf}); a session uses the first one the worker also accepts
  */
 public record OrchestratorConfig(
     List<String> endpoints,
@@ -48,7 +51,8 @@ public record OrchestratorConfig(
     int maxMessageBytes,
     int poolSize,
     long sweepIntervalMs,
-    int maxResultsPerTransaction) {
+    int maxResultsPerTransaction,
+    List<String> encodings) {
 
   /** Default endpoint. */
   public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
@@ -74,13 +78,18 @@ public record OrchestratorConfig(
   public static final int DEFAULT_POOL_SIZE = 10;
   /** Default safety-net sweep: 5 seconds. */
   public static final long DEFAULT_SWEEP_INTERVAL_MS = 5000;
+  /**
+   * Default encodings: JSON first, so JSON is used unless configured otherwise; protobuf is
+   * accepted from a worker that offers only protobuf.
+   */
+  public static final List<String> DEFAULT_ENCODINGS = Encodings.SUPPORTED;
   /** Default messages per result transaction. */
   public static final int DEFAULT_MAX_RESULTS_PER_TRANSACTION = 2000;
 
   private static final Set<String> KEYS =
       Set.of("endpoints", "batch_size", "max_steps_per_round", "result_timeout_ms", "heartbeat_interval_ms",
           "heartbeat_liveness", "send_high_water_mark", "receive_high_water_mark", "max_message_bytes",
-          "pool_size", "sweep_interval_ms", "max_results_per_transaction");
+          "pool_size", "sweep_interval_ms", "max_results_per_transaction", "encodings");
 
   /** Validates every field, naming the key and the constraint. */
   public OrchestratorConfig {
@@ -104,6 +113,19 @@ public record OrchestratorConfig(
     atLeast("pool_size", poolSize, 4);
     atLeast("sweep_interval_ms", sweepIntervalMs, 1);
     atLeast("max_results_per_transaction", maxResultsPerTransaction, 1);
+    encodings = List.copyOf(Objects.requireNonNull(encodings, "encodings"));
+    if (encodings.isEmpty()) {
+      throw new ConfigurationException("encodings must list at least one encoding");
+    }
+    for (String encoding : encodings) {
+      if (!Encodings.SUPPORTED.contains(encoding)) {
+        throw new ConfigurationException(
+            "encodings: '" + encoding + "' is not an encoding; known: " + Encodings.SUPPORTED);
+      }
+    }
+    if (Set.copyOf(encodings).size() != encodings.size()) {
+      throw new ConfigurationException("encodings must not name an encoding twice but was " + encodings);
+    }
   }
 
   /** A builder holding the defaults. */
@@ -190,6 +212,7 @@ public record OrchestratorConfig(
     private int poolSize = DEFAULT_POOL_SIZE;
     private long sweepIntervalMs = DEFAULT_SWEEP_INTERVAL_MS;
     private int maxResultsPerTransaction = DEFAULT_MAX_RESULTS_PER_TRANSACTION;
+    private List<String> encodings = DEFAULT_ENCODINGS;
 
     private Builder() {}
 
@@ -260,6 +283,12 @@ public record OrchestratorConfig(
       return this;
     }
 
+    /** Sets {@code encodings}, most preferred first. */
+    public Builder encodings(String... encodings) {
+      this.encodings = List.of(encodings);
+      return this;
+    }
+
     Builder set(String key, String value) {
       switch (key) {
         case "endpoints" -> endpoints = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
@@ -274,6 +303,7 @@ public record OrchestratorConfig(
         case "pool_size" -> poolSize = (int) number(key, value);
         case "sweep_interval_ms" -> sweepIntervalMs = number(key, value);
         case "max_results_per_transaction" -> maxResultsPerTransaction = (int) number(key, value);
+        case "encodings" -> encodings = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         default -> throw new ConfigurationException("unknown setting '" + key + "'");
       }
       return this;
@@ -299,7 +329,7 @@ public record OrchestratorConfig(
     public OrchestratorConfig build() {
       return new OrchestratorConfig(endpoints, batchSize, maxStepsPerRound, resultTimeoutMs, heartbeatIntervalMs,
           heartbeatLiveness, sendHighWaterMark, receiveHighWaterMark, maxMessageBytes, poolSize, sweepIntervalMs,
-          maxResultsPerTransaction);
+          maxResultsPerTransaction, encodings);
     }
   }
 }

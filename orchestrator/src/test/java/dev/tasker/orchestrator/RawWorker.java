@@ -33,6 +33,7 @@ final class RawWorker implements AutoCloseable {
   private final ZMQ.Socket dealer = context.createSocket(SocketType.DEALER);
   private long sequence = 1;
   private final List<Ack> acks = new java.util.ArrayList<>();
+  private dev.tasker.protocol.MessageCodec codec = dev.tasker.protocol.JsonCodec.instance();
 
   RawWorker(String endpoint, String workerId) {
     this.workerId = workerId;
@@ -45,8 +46,13 @@ final class RawWorker implements AutoCloseable {
     return receive(Welcome.class, Duration.ofSeconds(10));
   }
 
+  /** Encodes and decodes bodies with {@code sessionCodec} from now on (as after a WELCOME). */
+  void useCodec(dev.tasker.protocol.MessageCodec sessionCodec) {
+    codec = sessionCodec;
+  }
+
   void send(Message message) {
-    sendFrames(Frames.encode(message));
+    sendFrames(Frames.encode(message, codec));
   }
 
   void sendFrames(List<byte[]> frames) {
@@ -68,7 +74,7 @@ final class RawWorker implements AutoCloseable {
         poller.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         List<byte[]> frames;
         while ((frames = MultipartSocket.receive(dealer)) != null) {
-          Message message = Frames.decode(frames);
+          Message message = Frames.decode(frames, codec);
           if (!(message instanceof Heartbeat)) {
             return message;
           }

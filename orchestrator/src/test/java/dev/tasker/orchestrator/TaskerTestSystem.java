@@ -36,14 +36,19 @@ final class TaskerTestSystem implements AutoCloseable {
   }
 
   StepWorker worker(Map<String, StepHandler> handlers, int concurrency) throws InterruptedException {
-    StepWorker worker =
+    return worker(handlers, concurrency, builder -> {});
+  }
+
+  StepWorker worker(Map<String, StepHandler> handlers, int concurrency,
+      java.util.function.Consumer<StepWorker.Builder> customizer) throws InterruptedException {
+    StepWorker.Builder builder =
         StepWorker.builder()
             .endpoint(tasker.endpoint())
             .handlers(handlers)
             .concurrency(concurrency)
-            .drainTimeout(Duration.ofSeconds(5))
-            .build()
-            .start();
+            .drainTimeout(Duration.ofSeconds(5));
+    customizer.accept(builder);
+    StepWorker worker = builder.build().start();
     if (!worker.awaitRegistered(Duration.ofSeconds(10))) {
       throw new AssertionError("worker did not register");
     }

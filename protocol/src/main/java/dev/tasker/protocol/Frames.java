@@ -10,7 +10,7 @@ import java.util.List;
  *   <li>the version frame, {@code tasker/<version>}, for example {@code tasker/1};
  *   <li>the message-type frame, for example {@code PARTIAL_RESULT};
  *   <li>the body, encoded with the session's encoding (HELLO, WELCOME, REJECT and ERROR are always
- *       JSON).
+ *       JSON; see {@link Encodings}).
  * </ol>
  *
  * A ROUTER socket sees the peer's routing identity as an extra first frame; strip it before calling
@@ -28,12 +28,25 @@ public final class Frames {
 
   private Frames() {}
 
-  /** Frames {@code message} for protocol version {@link ProtocolVersion#CURRENT} with {@code codec}. */
-  public static List<byte[]> encode(Message message, MessageCodec codec) {
+  /**
+   * Frames {@code message} for protocol version {@link ProtocolVersion#CURRENT} in a session using
+   * {@code sessionCodec}; HELLO, WELCOME, REJECT and ERROR are always JSON (see {@link Encodings}).
+   */
+  public static List<byte[]> encode(Message message, MessageCodec sessionCodec) {
     return List.of(
         ProtocolVersion.frameFor(ProtocolVersion.CURRENT).getBytes(StandardCharsets.US_ASCII),
         message.type().wireName().getBytes(StandardCharsets.US_ASCII),
-        codec.encode(message));
+        Encodings.codecFor(message.type(), sessionCodec).encode(message));
+  }
+
+  /**
+   * Decodes the body of a checked envelope received in a session using {@code sessionCodec};
+   * HELLO, WELCOME, REJECT and ERROR are always JSON.
+   *
+   * @throws MalformedMessageException naming the offending field when the body is not valid
+   */
+  public static Message decodeBody(Envelope envelope, MessageCodec sessionCodec) {
+    return Encodings.codecFor(envelope.type(), sessionCodec).decode(envelope.type(), envelope.body());
   }
 
   /** Frames {@code message} as JSON. */
@@ -88,10 +101,9 @@ public final class Frames {
     return new Envelope(versionFrame.substring(prefix.length()), type, body);
   }
 
-  /** Parses and decodes a received message with {@code codec}. */
-  public static Message decode(List<byte[]> frames, MessageCodec codec) {
-    Envelope envelope = parse(frames);
-    return codec.decode(envelope.type(), envelope.body());
+  /** Parses and decodes a received message in a session using {@code sessionCodec}. */
+  public static Message decode(List<byte[]> frames, MessageCodec sessionCodec) {
+    return decodeBody(parse(frames), sessionCodec);
   }
 
   /** Parses and decodes a received JSON message. */

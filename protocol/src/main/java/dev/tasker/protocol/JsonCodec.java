@@ -122,6 +122,40 @@ public final class JsonCodec implements MessageCodec {
     return new String(encode(message), java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  /**
+   * Reads one JSON value embedded in another encoding (the protobuf encoding's {@code *_json}
+   * fields), with the same limits as a JSON body.
+   *
+   * @param field the field's name, for the error message
+   * @throws MalformedMessageException naming {@code field} when {@code json} is not one JSON value
+   */
+  JsonNode readValue(String json, MessageType type, String field) {
+    try {
+      JsonNode node = mapper.readTree(json);
+      if (node == null || node.isMissingNode()) {
+        throw new MalformedMessageException(
+            ErrorCode.MALFORMED_BODY, type.wireName() + " at " + field + ": empty JSON text", type.wireName(), null);
+      }
+      return node;
+    } catch (JacksonException e) {
+      throw new MalformedMessageException(
+          ErrorCode.MALFORMED_BODY,
+          type.wireName() + " at " + field + ": not valid JSON text: "
+              + e.getOriginalMessage().lines().findFirst().orElse("invalid JSON"),
+          type.wireName(),
+          e);
+    }
+  }
+
+  /** Writes one JSON value as compact text. */
+  String writeValue(JsonNode value) {
+    try {
+      return mapper.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a JSON value: " + e.getMessage(), e);
+    }
+  }
+
   /** Encodes {@code message} as a JSON tree. */
   public JsonNode toTree(Message message) {
     return mapper.valueToTree(message);

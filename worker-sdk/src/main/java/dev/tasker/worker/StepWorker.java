@@ -1,5 +1,6 @@
 package dev.tasker.worker;
 
+import dev.tasker.protocol.Encodings;
 import dev.tasker.protocol.Ids;
 import dev.tasker.worker.internal.HandlerExecutor;
 import dev.tasker.worker.internal.WorkerLoop;
@@ -7,6 +8,7 @@ import dev.tasker.worker.internal.WorkerSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -193,6 +195,7 @@ public final class StepWorker implements AutoCloseable {
     private int livenessMultiplier = DEFAULT_LIVENESS_MULTIPLIER;
     private Clock clock = Clock.systemUTC();
     private ZContext context;
+    private List<String> encodings = Encodings.SUPPORTED;
 
     private Builder() {}
 
@@ -254,6 +257,15 @@ public final class StepWorker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Body encodings to offer the orchestrator, most preferred first: {@code json} and/or {@code
+     * protobuf}; default both, JSON first. The orchestrator picks one for the session.
+     */
+    public Builder encodings(String... encodings) {
+      this.encodings = List.of(encodings);
+      return this;
+    }
+
     /** The clock for result timestamps; default the system UTC clock. */
     public Builder clock(Clock clock) {
       this.clock = clock;
@@ -290,6 +302,15 @@ public final class StepWorker implements AutoCloseable {
         throw new IllegalArgumentException(
             "livenessMultiplier must be >= 1 but was " + livenessMultiplier);
       }
+      if (encodings.isEmpty()) {
+        throw new IllegalArgumentException("encodings must name at least one encoding");
+      }
+      for (String encoding : encodings) {
+        if (!Encodings.SUPPORTED.contains(encoding)) {
+          throw new IllegalArgumentException(
+              "encodings: '" + encoding + "' is not an encoding; known: " + Encodings.SUPPORTED);
+        }
+      }
       String id = workerId == null ? Ids.newId().toString() : workerId;
       if (id.isBlank()) {
         throw new IllegalArgumentException("workerId must not be blank");
@@ -304,7 +325,8 @@ public final class StepWorker implements AutoCloseable {
               drainTimeout,
               helloRetryMax,
               livenessMultiplier,
-              Objects.requireNonNull(clock, "clock"));
+              Objects.requireNonNull(clock, "clock"),
+              encodings);
       boolean owns = context == null;
       return new StepWorker(settings, owns ? new ZContext() : context, owns);
     }

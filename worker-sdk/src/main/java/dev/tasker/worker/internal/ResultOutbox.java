@@ -3,6 +3,7 @@ package dev.tasker.worker.internal;
 import dev.tasker.protocol.Ack;
 import dev.tasker.protocol.BatchCompletion;
 import dev.tasker.protocol.Frames;
+import dev.tasker.protocol.Message;
 import dev.tasker.protocol.MessageCodec;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -36,7 +37,6 @@ final class ResultOutbox {
   }
 
   private final String workerId;
-  private final MessageCodec codec;
   private final Clock clock;
   /** Most results kept for acknowledgement; beyond it the oldest are forgotten, with a warning. */
   static final int MAX_UNACKNOWLEDGED = 200_000;
@@ -46,15 +46,16 @@ final class ResultOutbox {
   /** A result by batch, and step (null for the completion). */
   private record Key(UUID batchId, UUID stepId) {}
 
-  private record Entry(Key key, List<byte[]> frames) {}
+  // Results are kept as messages and encoded when sent: a session after re-registration may use
+  // another encoding than the one they were first sent in.
+  private record Entry(Key key, Message message) {}
 
   private final Map<UUID, BatchRun> batches = new HashMap<>();
   private final Deque<Entry> held = new ArrayDeque<>();
-  private final LinkedHashMap<Key, List<byte[]>> unacknowledged = new LinkedHashMap<>();
+  private final LinkedHashMap<Key, Message> unacknowledged = new LinkedHashMap<>();
 
-  ResultOutbox(String workerId, MessageCodec codec, Clock clock) {
+  ResultOutbox(String workerId, Clock clock) {
     this.workerId = workerId;
-    this.codec = codec;
     this.clock = clock;
   }
 
@@ -70,12 +71,11 @@ final class ResultOutbox {
   /** Queues the partial result of {@code outcome}, and the batch's completion after its last step. */
   void report(StepOutcome outcome) {
     BatchRun run = batches.get(outcome.batchId());
-    held.addLast(new Entry(new Key(outcome.batchId(), outcome.stepId()),
-        Frames.encode(run.report(outcome, workerId), codec)));
+    held.addLast(new Entry(new Key(outcome.batchId(), outcome.stepId()), run.report(outcome, workerId)));
     if (run.allReported()) {
       batches.remove(outcome.batchId());
       BatchCompletion completion = run.completion(clock.instant().truncatedTo(ChronoUnit.MILLIS));
-      held.addLast(new Entry(new Key(outcome.batchId(), null), Frames.encode(completion, codec)));
+      held.addLast(new Entry(new Key(outcome.batchId(), null), completion));
     }
   }
 
@@ -93,7 +93,7 @@ final class ResultOutbox {
   /** Queues every unacknowledged result to be sent again, ahead of results not sent yet. */
   void resendUnacknowledged() {
     List<Entry> again = new ArrayList<>();
-    unacknowledged.forEach((key, frames) -> again.add(new Entry(key, frames)));
+    unacknowledged.forEach((key, message) -> again.add(new Entry(key, message)));
     unacknowledged.clear();
     for (int i = again.size() - 1; i >= 0; i--) {
       held.addFirst(again.get(i));
@@ -116,13 +116,14 @@ final class ResultOutbox {
   /**
    * Sends what is queued, in order, until the sender refuses one.
    *
+   * @param codec the session's body codec
    * @return whether anything was sent
    */
-  boolean flush(Sender sender) {
+  boolean flush(Sender sender, MessageCodec codec) {
     boolean sent = false;
-    while (!held.isEmpty() && sender.send(held.peekFirst().frames())) {
+    while (!held.isEmpty() && sender.send(Frames.encode(held.peekFirst().message(), codec))) {
       Entry entry = held.removeFirst();
-      unacknowledged.put(entry.key(), entry.frames());
+      unacknowledged.put(entry.key(), entry.message());
       if (unacknowledged.size() > MAX_UNACKNOWLEDGED) {
         Key oldest = unacknowledged.keySet().iterator().next();
         unacknowledged.remove(oldest);

@@ -3,6 +3,7 @@ package dev.tasker.worker.internal;
 import dev.tasker.protocol.Ack;
 import dev.tasker.protocol.Credit;
 import dev.tasker.protocol.Envelope;
+import dev.tasker.protocol.Encodings;
 import dev.tasker.protocol.ErrorCode;
 import dev.tasker.protocol.Frames;
 import dev.tasker.protocol.Goodbye;
@@ -49,7 +50,6 @@ public final class WorkerLoop implements Runnable {
   private final WorkerSettings settings;
   private final ZContext context;
   private final HandlerExecutor executor;
-  private final MessageCodec codec = JsonCodec.instance();
   private final WakeupSignal wakeup = new WakeupSignal();
   private final ConcurrentLinkedQueue<StepOutcome> outcomes = new ConcurrentLinkedQueue<>();
   private final CountDownLatch registered = new CountDownLatch(1);
@@ -61,6 +61,7 @@ public final class WorkerLoop implements Runnable {
   private volatile String rejection;
 
   private final DealerConnection connection;
+  private MessageCodec codec = JsonCodec.instance();
   private int hellosOnThisSocket;
   private boolean welcomed;
   private long heartbeatIntervalMs = INITIAL_HEARTBEAT_MS;
@@ -80,7 +81,7 @@ public final class WorkerLoop implements Runnable {
     this.settings = settings;
     this.context = context;
     this.executor = executor;
-    this.outbox = new ResultOutbox(settings.workerId(), codec, settings.clock());
+    this.outbox = new ResultOutbox(settings.workerId(), settings.clock());
     this.connection = new DealerConnection(context, settings.endpoint(), settings.workerId(), wakeup);
   }
 
@@ -184,7 +185,7 @@ public final class WorkerLoop implements Runnable {
       Message message;
       try {
         Envelope envelope = Frames.parse(frames);
-        message = codec.decode(envelope.type(), envelope.body());
+        message = Frames.decodeBody(envelope, codec);
       } catch (ProtocolException e) {
         log.warn("worker {} refused a message from the orchestrator: {}",
             settings.workerId(), e.getMessage());
@@ -224,14 +225,22 @@ public final class WorkerLoop implements Runnable {
   }
 
   private void onWelcome(Welcome welcome) {
+    if (!settings.encodings().contains(welcome.encoding())) {
+      rejection = "the orchestrator chose encoding '" + welcome.encoding() + "', which this worker did not offer "
+          + settings.encodings();
+      log.error("worker {} cannot join: {}", settings.workerId(), rejection);
+      return;
+    }
+    codec = Encodings.codec(welcome.encoding());
     heartbeatIntervalMs = welcome.heartbeatIntervalMs();
     helloRetryMs = INITIAL_HELLO_RETRY_MS;
     if (!welcomed) {
       log.info(
-          "worker {} registered with orchestrator {} (protocol {}, heartbeat {} ms)",
+          "worker {} registered with orchestrator {} (protocol {}, encoding {}, heartbeat {} ms)",
           settings.workerId(),
           welcome.orchestratorId(),
           welcome.protocolVersion(),
+          welcome.encoding(),
           welcome.heartbeatIntervalMs());
     }
     welcomed = true;
@@ -309,7 +318,7 @@ public final class WorkerLoop implements Runnable {
   }
 
   private void flushResults() {
-    if (welcomed && outbox.flush(connection::send)) {
+    if (welcomed && outbox.flush(connection::send, codec)) {
       lastSentAt = now();
     }
   }
@@ -368,7 +377,7 @@ public final class WorkerLoop implements Runnable {
             ProtocolVersion.SUPPORTED,
             handlers,
             requestedCredit != null ? requestedCredit : settings.concurrency(),
-            List.of(JsonCodec.ENCODING),
+            settings.encodings(),
             outbox.heldBatches()));
     nextHelloAt = now() + helloRetryMs;
     helloRetryMs = Math.min(helloRetryMs * 2, settings.helloRetryMax().toMillis());

@@ -3,6 +3,7 @@ package dev.tasker.worker.internal;
 import dev.tasker.worker.StepHandler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param helloRetryMax longest wait between HELLOs while no orchestrator answers
  * @param livenessMultiplier missed heartbeat intervals after which the orchestrator counts as gone
  * @param clock source of timestamps
+ * @param encodings body encodings offered in HELLO, most preferred first
  */
 public record WorkerSettings(
     String endpoint,
@@ -27,7 +29,8 @@ public record WorkerSettings(
     Duration drainTimeout,
     Duration helloRetryMax,
     int livenessMultiplier,
-    Clock clock) {
+    Clock clock,
+    List<String> encodings) {
 
   /** Language announced in HELLO. */
   public static final String LANGUAGE = "java";
@@ -35,8 +38,9 @@ public record WorkerSettings(
   /** SDK version announced in HELLO. */
   public static final String SDK_VERSION = "0.1.0";
 
-  /** Copies the handler map. */
+  /** Copies the handler map and encodings. */
   public WorkerSettings {
     handlers = Map.copyOf(handlers);
+    encodings = List.copyOf(encodings);
   }
 }

@@ -10,7 +10,6 @@ import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
 import dev.tasker.orchestrator.internal.transport.WorkerSession;
 import dev.tasker.protocol.Frames;
 import dev.tasker.protocol.Goodbye;
-import dev.tasker.protocol.JsonCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -147,7 +146,7 @@ public final class BatchDispatcher implements Runnable {
         worker.hold(batch.plan().batchId(), batch.plan().stepIds());
         gateway.send(
             worker.identity(),
-            Frames.encode(batch.request(), JsonCodec.instance()),
+            Frames.encode(batch.request(), worker.codec()),
             batch.plan().batchId(),
             worker.workerId());
         steps += batch.request().steps().size();

@@ -2,6 +2,7 @@ package dev.tasker.orchestrator.internal.transport;
 
 import dev.tasker.protocol.BatchCompletion;
 import dev.tasker.protocol.Credit;
+import dev.tasker.protocol.Encodings;
 import dev.tasker.protocol.Envelope;
 import dev.tasker.protocol.ErrorCode;
 import dev.tasker.protocol.Frames;
@@ -11,6 +12,7 @@ import dev.tasker.protocol.Hello;
 import dev.tasker.protocol.JsonCodec;
 import dev.tasker.protocol.MalformedMessageException;
 import dev.tasker.protocol.Message;
+import dev.tasker.protocol.MessageCodec;
 import dev.tasker.protocol.MessageType;
 import dev.tasker.protocol.PartialResult;
 import dev.tasker.protocol.ProtocolError;
@@ -71,7 +73,6 @@ public final class RouterGateway implements Runnable {
   private final InboundSink sink;
   private final Runnable wakeDispatcher;
   private final Clock clock;
-  private final JsonCodec codec = JsonCodec.instance();
   private final WakeupSignal wakeup = new WakeupSignal();
   private final ConcurrentLinkedQueue<Outbound> outbound = new ConcurrentLinkedQueue<>();
   private final Deque<Outbound> backlog = new ArrayDeque<>();
@@ -131,6 +132,7 @@ public final class RouterGateway implements Runnable {
 
   /** Queues a message to a worker. Any thread. */
   public void send(byte[] identity, Message message) {
+    MessageCodec codec = registry.byIdentity(identity).map(WorkerSession::codec).orElse(JsonCodec.instance());
     send(identity, Frames.encode(message, codec), null, null);
   }
 
@@ -158,6 +160,7 @@ public final class RouterGateway implements Runnable {
 
   /** Queues a message to a worker by id; dropped if the worker is not registered then. Any thread. */
   public void sendToWorker(String workerId, Message message) {
+    MessageCodec codec = registry.byWorkerId(workerId).map(WorkerSession::codec).orElse(JsonCodec.instance());
     outbound.add(new Outbound(null, Frames.encode(message, codec), null, workerId, 0));
     wakeup.wake();
   }
@@ -242,8 +245,12 @@ public final class RouterGateway implements Runnable {
           envelope.type().wireName(),
           null);
     }
-    if (envelope.type() == MessageType.PARTIAL_RESULT || envelope.type() == MessageType.BATCH_COMPLETION) {
-      String json = new String(envelope.body(), StandardCharsets.UTF_8);
+    Message message = decode(envelope, session);
+    if (message instanceof PartialResult || message instanceof BatchCompletion) {
+      // The ledger keeps every result as JSON, whatever encoding it arrived in.
+      String json = session == null || session.codec() == JsonCodec.instance()
+          ? new String(envelope.body(), StandardCharsets.UTF_8)
+          : JsonCodec.instance().toJson(message);
       if (json.contains(NUL_ESCAPE)) {
         throw new MalformedMessageException(
             ErrorCode.MALFORMED_BODY,
@@ -251,11 +258,9 @@ public final class RouterGateway implements Runnable {
             envelope.type().wireName(),
             null);
       }
-      Message message = codec.decode(envelope.type(), envelope.body());
       onResult(identity, session, message, json);
       return;
     }
-    Message message = codec.decode(envelope.type(), envelope.body());
     if (message instanceof Hello hello) {
       onHello(identity, hello, now);
     } else if (session == null) {
@@ -279,6 +284,28 @@ public final class RouterGateway implements Runnable {
     }
   }
 
+  /**
+   * Decodes a body in the sender's session encoding. A sender without a session is read as JSON;
+   * when that fails for a message that needs a session, it is told to register (it may be a
+   * worker of an earlier orchestrator still speaking that session's encoding).
+   */
+  private Message decode(Envelope envelope, WorkerSession session) {
+    if (session != null) {
+      return Frames.decodeBody(envelope, session.codec());
+    }
+    try {
+      return Frames.decodeBody(envelope, JsonCodec.instance());
+    } catch (MalformedMessageException e) {
+      if (Encodings.alwaysJson(envelope.type())) {
+        throw e;
+      }
+      throw new MalformedMessageException(ErrorCode.NOT_REGISTERED,
+          "send HELLO first: this orchestrator does not know the sender, and its "
+              + envelope.type().wireName() + " is not JSON (" + e.getMessage() + ")",
+          envelope.type().wireName(), e);
+    }
+  }
+
   private void onHello(byte[] identity, Hello hello, long now) {
     String version = ProtocolVersion.negotiate(hello.protocolVersions());
     if (version == null) {
@@ -288,20 +315,23 @@ public final class RouterGateway implements Runnable {
       send(identity, new Reject(hello.workerId(), reason, ProtocolVersion.SUPPORTED));
       return;
     }
-    if (!hello.encodings().contains(JsonCodec.ENCODING)) {
-      String reason = "no common encoding: worker offered " + hello.encodings() + ", orchestrator speaks [json]";
+    String encoding = Encodings.negotiate(settings.encodings(), hello.encodings());
+    if (encoding == null) {
+      String reason = "no common encoding: worker offered " + hello.encodings() + ", orchestrator speaks "
+          + settings.encodings();
+      log.warn("rejected worker {}: {}", hello.workerId(), reason);
       send(identity, new Reject(hello.workerId(), reason, ProtocolVersion.SUPPORTED));
       return;
     }
     boolean known = registry.byWorkerId(hello.workerId()).isPresent();
-    registry.register(identity, hello, now);
-    send(identity, new Welcome(hello.workerId(), settings.orchestratorId(), version, JsonCodec.ENCODING,
+    registry.register(identity, hello, Encodings.codec(encoding), now);
+    send(identity, new Welcome(hello.workerId(), settings.orchestratorId(), version, encoding,
         settings.heartbeatIntervalMs()));
     if (!known) {
-      log.info("worker {} ({}) registered: handlers {}, credit {}",
-          hello.workerId(), hello.language(), hello.handlers(), hello.concurrency());
+      log.info("worker {} ({}) registered: handlers {}, credit {}, encoding {}",
+          hello.workerId(), hello.language(), hello.handlers(), hello.concurrency(), encoding);
     }
-    sink.accept(new InboundEvent.WorkerRegistered(hello, version, JsonCodec.ENCODING, clock.instant()));
+    sink.accept(new InboundEvent.WorkerRegistered(hello, version, encoding, clock.instant()));
     if (hello.heldBatches() != null) {
       sink.accept(new InboundEvent.WorkerRecovered(hello.workerId(), hello.heldBatches(), clock.instant()));
     }

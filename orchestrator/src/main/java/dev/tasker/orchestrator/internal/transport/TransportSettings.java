@@ -12,6 +12,7 @@ import java.util.List;
  * @param receiveHighWaterMark ROUTER receive queue limit, in messages
  * @param maxMessageBytes larger messages are refused
  * @param orchestratorId this process's id, sent in WELCOME
+ * @param encodings body encodings offered, most preferred first
  */
 public record TransportSettings(
     List<String> endpoints,
@@ -20,10 +21,12 @@ public record TransportSettings(
     int sendHighWaterMark,
     int receiveHighWaterMark,
     int maxMessageBytes,
-    String orchestratorId) {
+    String orchestratorId,
+    List<String> encodings) {
 
-  /** Copies the endpoints. */
+  /** Copies the lists. */
   public TransportSettings {
     endpoints = List.copyOf(endpoints);
+    encodings = List.copyOf(encodings);
   }
 }

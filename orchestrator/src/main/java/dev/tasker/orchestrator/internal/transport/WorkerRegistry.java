@@ -1,6 +1,7 @@
 package dev.tasker.orchestrator.internal.transport;
 
 import dev.tasker.protocol.Hello;
+import dev.tasker.protocol.MessageCodec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,8 +18,10 @@ public final class WorkerRegistry {
 
   /**
    * Registers a worker, or updates it when its id is known (a reconnect keeps the steps it holds).
+   *
+   * @param codec the body codec of the new session
    */
-  public synchronized WorkerSession register(byte[] identity, Hello hello, long nowNanos) {
+  public synchronized WorkerSession register(byte[] identity, Hello hello, MessageCodec codec, long nowNanos) {
     WorkerSession session = byWorkerId.get(hello.workerId());
     if (session == null) {
       session =
@@ -30,6 +33,7 @@ public final class WorkerRegistry {
       byIdentity.remove(ByteBuffer.wrap(session.identity()));
       session.reconnected(identity, new HashSet<>(hello.handlers()), hello.concurrency(), hello.language(), nowNanos);
     }
+    session.useCodec(codec);
     byIdentity.put(ByteBuffer.wrap(identity.clone()), session);
     return session;
   }

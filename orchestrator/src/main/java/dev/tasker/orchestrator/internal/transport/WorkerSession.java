@@ -1,5 +1,7 @@
 package dev.tasker.orchestrator.internal.transport;
 
+import dev.tasker.protocol.JsonCodec;
+import dev.tasker.protocol.MessageCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ public final class WorkerSession {
   private volatile long lastSeenNanos;
   private volatile boolean draining;
   private volatile boolean goodbyeAcknowledged;
+  private volatile MessageCodec codec = JsonCodec.instance();
 
   WorkerSession(String workerId, byte[] identity, Set<String> handlers, int credit, String language, long nowNanos) {
     this.workerId = workerId;
@@ -46,6 +49,15 @@ public final class WorkerSession {
   /** The handler names it serves. */
   public Set<String> handlers() {
     return handlers;
+  }
+
+  /** The body codec of its session, chosen from its HELLO's encodings. */
+  public MessageCodec codec() {
+    return codec;
+  }
+
+  void useCodec(MessageCodec sessionCodec) {
+    codec = sessionCodec;
   }
 
   /** The language it announced. */

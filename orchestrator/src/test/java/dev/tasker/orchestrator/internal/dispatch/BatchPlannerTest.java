@@ -20,7 +20,7 @@ class BatchPlannerTest {
   private final WorkerRegistry registry = new WorkerRegistry();
 
   private WorkerSession aWorker(String id, int credit, String... handlers) {
-    return registry.register(id.getBytes(), new Hello(id, "java", "0", List.of("1"), List.of(handlers), credit, null), 0);
+    return registry.register(id.getBytes(), new Hello(id, "java", "0", List.of("1"), List.of(handlers), credit, null), dev.tasker.protocol.JsonCodec.instance(), 0);
   }
 
   private static List<UUID> steps(int n) {
