@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       BenchCommand.class,
       ChaosCommand.class,
+      ConformanceCommand.class,
       DeadLettersCommand.class,
       RetryStepCommand.class,
       ResolveStepCommand.class,

@@ -2,12 +2,15 @@ package dev.tasker.cli;
 
 import dev.tasker.cli.chaos.ChaosHandlers;
 import dev.tasker.examples.ExampleHandlers;
+import dev.tasker.examples.conformance.ConformanceHandlers;
 import dev.tasker.worker.StepHandler;
 import java.util.Map;
 import dev.tasker.worker.StepWorker;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import dev.tasker.worker.WorkerRejectedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,7 +36,7 @@ final class WorkerCommand implements Callable<Integer> {
   String workerId;
 
   @Option(names = "--handlers", defaultValue = "examples",
-      description = "Which handlers to serve: examples or chaos (default: ${DEFAULT-VALUE}).")
+      description = "Which handlers to serve: examples, chaos or conformance (default: ${DEFAULT-VALUE}).")
   String handlerSet;
 
   @Option(names = "--drain-timeout-seconds", defaultValue = "30",
@@ -45,7 +48,9 @@ final class WorkerCommand implements Callable<Integer> {
     Map<String, StepHandler> handlers = switch (handlerSet) {
       case "examples" -> ExampleHandlers.all();
       case "chaos" -> ChaosHandlers.all();
-      default -> throw new IllegalArgumentException("--handlers must be examples or chaos but was '" + handlerSet + "'");
+      case "conformance" -> ConformanceHandlers.all();
+      default -> throw new IllegalArgumentException(
+          "--handlers must be examples, chaos or conformance but was '" + handlerSet + "'");
     };
     StepWorker.Builder builder =
         StepWorker.builder()
@@ -57,15 +62,25 @@ final class WorkerCommand implements Callable<Integer> {
       builder.workerId(workerId);
     }
     StepWorker worker = builder.build();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      worker.close();
-      stopped.countDown();
-    }, "tasker-worker-shutdown"));
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    Signals.onTerminate(stopRequested::countDown);
     worker.start();
     System.err.println("worker " + worker.workerId() + " serving " + handlers.size()
         + " handlers on " + endpoint + (worker.usesVirtualThreads() ? " (virtual threads)" : ""));
-    stopped.await();
+    try {
+      while (!stopRequested.await(100, TimeUnit.MILLISECONDS)) {
+        if (worker.awaitTermination(Duration.ZERO)) {
+          System.err.println("worker " + worker.workerId() + " stopped by itself; see the log above");
+          return 1;
+        }
+      }
+    } catch (WorkerRejectedException e) {
+      System.err.println("tasker worker: " + e.getMessage());
+      worker.close();
+      return 2;
+    }
+    System.err.println("worker " + worker.workerId() + " draining");
+    worker.close();
     return 0;
   }
 }

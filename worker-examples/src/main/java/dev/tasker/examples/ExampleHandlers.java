@@ -1,6 +1,7 @@
 package dev.tasker.examples;
 
 import dev.tasker.examples.diamond.DiamondHandlers;
+import dev.tasker.examples.polyglot.PolyglotHandlers;
 import dev.tasker.examples.orderfulfillment.ProcessPaymentHandler;
 import dev.tasker.examples.orderfulfillment.ReserveInventoryHandler;
 import dev.tasker.examples.orderfulfillment.ShipOrderHandler;
@@ -14,7 +15,7 @@ public final class ExampleHandlers {
 
   private ExampleHandlers() {}
 
-  /** Order fulfillment and diamond handlers. */
+  /** Order fulfillment, diamond and the Java half of the polyglot workflow. */
   public static Map<String, StepHandler> all() {
     Map<String, StepHandler> handlers = new LinkedHashMap<>();
     handlers.put("order_fulfillment.validate_order", new ValidateOrderHandler());
@@ -22,6 +23,7 @@ public final class ExampleHandlers {
     handlers.put("order_fulfillment.process_payment", new ProcessPaymentHandler());
     handlers.put("order_fulfillment.ship_order", new ShipOrderHandler());
     handlers.putAll(DiamondHandlers.all());
+    handlers.putAll(PolyglotHandlers.all());
     return handlers;
   }
 }

@@ -11,8 +11,14 @@ public final class ExampleTemplates {
   /** Diamond: {@code diamond_workflow/parallel_computation:1.0.0}. */
   public static final String DIAMOND = "templates/diamond.yaml";
 
+  /**
+   * The mixed Java and Ruby workflow: {@code polyglot/polyglot_order:1.0.0}. Its Ruby steps need a
+   * Ruby worker ({@code ruby-worker/examples/polyglot.rb}).
+   */
+  public static final String POLYGLOT = "templates/polyglot.yaml";
+
   /** Every example template. */
-  public static final List<String> ALL = List.of(ORDER_FULFILLMENT, DIAMOND);
+  public static final List<String> ALL = List.of(ORDER_FULFILLMENT, DIAMOND, POLYGLOT);
 
   private ExampleTemplates() {}
 }

@@ -114,6 +114,22 @@ public final class StepWorker implements AutoCloseable {
   }
 
   /**
+   * Waits until the worker has stopped serving: after {@link #close()} has drained it, or by itself
+   * when the orchestrator refused it.
+   *
+   * @return {@code false} when {@code timeout} passed first
+   * @throws WorkerRejectedException when the orchestrator refused the worker
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    WorkerLoop current = requireStarted();
+    boolean stopped = current.awaitStopped(timeout);
+    if (current.rejection() != null) {
+      throw new WorkerRejectedException(settings.workerId(), current.rejection());
+    }
+    return stopped;
+  }
+
+  /**
    * Announces a new credit: the orchestrator will hold at most {@code credit} steps at this worker
    * from now on (0 pauses it). Does not change how many handlers run at once.
    */

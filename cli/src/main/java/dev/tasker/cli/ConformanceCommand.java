@@ -1,0 +1,76 @@
+package dev.tasker.cli;
+
+import dev.tasker.cli.conformance.ConformanceKit;
+import dev.tasker.protocol.Encodings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tasker conformance}: checks any worker against the protocol, scenario by scenario. */
+@Command(
+    name = "conformance",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Play the orchestrator against a worker process and check that it speaks the protocol.",
+      "The worker command comes after --; it must serve the conformance handlers (see",
+      "docs/conformance.md). Its endpoint is in TASKER_ENDPOINT, and {endpoint} in the command is",
+      "replaced by it. Each scenario starts a fresh worker process and prints one line:",
+      "  conformance: worker=<name>/<encoding> scenario=<name> result=pass|fail <detail>",
+      "then a total line. Exits 0 only when every scenario passes.",
+      "Examples:",
+      "  tasker conformance -- ./tasker worker --handlers conformance",
+      "  tasker conformance -- ruby ruby-worker/bin/tasker-worker --require ruby-worker/examples/conformance.rb"
+    })
+final class ConformanceCommand implements Callable<Integer> {
+
+  @Option(names = "--encoding", split = ",", defaultValue = "json,protobuf",
+      description = "Encodings to run every scenario in, comma-separated (default: ${DEFAULT-VALUE}).")
+  List<String> encodings;
+
+  @Option(names = "--scenario", description = "Run only these scenarios (repeatable): ${COMPLETION-CANDIDATES}",
+      completionCandidates = ScenarioNames.class)
+  List<String> scenarios = new ArrayList<>();
+
+  @Option(names = "--name", description = "The worker's name on the output lines (default: its HELLO's language).")
+  String name;
+
+  @Option(names = "--logs", defaultValue = ".tasker/conformance",
+      description = "Directory for the worker's output, one file per scenario (default: ${DEFAULT-VALUE}).")
+  Path logs;
+
+  @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command that starts the worker.")
+  List<String> command;
+
+  /** The scenario names, for picocli's help. */
+  static final class ScenarioNames extends ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    ScenarioNames() {
+      super(ConformanceKit.ORDER);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    for (String encoding : encodings) {
+      if (!Encodings.SUPPORTED.contains(encoding)) {
+        System.err.println("tasker conformance: --encoding '" + encoding + "' is not an encoding; known: "
+            + Encodings.SUPPORTED);
+        return 2;
+      }
+    }
+    for (String scenario : scenarios) {
+      if (!ConformanceKit.ORDER.contains(scenario)) {
+        System.err.println("tasker conformance: --scenario '" + scenario + "' is not a scenario; known: "
+            + ConformanceKit.ORDER);
+        return 2;
+      }
+    }
+    ConformanceKit kit = new ConformanceKit(command, name, logs, System.out);
+    return kit.run(scenarios.isEmpty() ? ConformanceKit.ORDER : scenarios, encodings) ? 0 : 1;
+  }
+}

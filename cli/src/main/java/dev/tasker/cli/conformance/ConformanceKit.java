@@ -1,0 +1,127 @@
+package dev.tasker.cli.conformance;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs the conformance scenarios against a worker command, once per encoding, each against a fresh
+ * worker process, and prints one line per scenario and a total.
+ */
+public final class ConformanceKit {
+
+  /** Every scenario, in the order they run. */
+  static List<Scenario> scenarios() {
+    return Stream.concat(SessionScenarios.all().stream(), StepScenarios.all().stream())
+        .sorted((a, b) -> Integer.compare(ORDER.indexOf(a.name()), ORDER.indexOf(b.name())))
+        .toList();
+  }
+
+  /** Scenario names in running order. */
+  public static final List<String> ORDER = List.of(
+      "version_negotiation", "unsupported_version", "sequence_numbers", "payload_fidelity",
+      "batch_completion", "step_errors", "unknown_handler", "heartbeats", "credit", "malformed_messages",
+      "drain_on_sigterm", "goodbye_reregister", "acknowledgement");
+
+  /** Every scenario name. */
+  public static List<String> scenarioNames() {
+    return ORDER;
+  }
+
+  private final List<String> command;
+  private final String name;
+  private final Path logDirectory;
+  private final PrintStream out;
+
+  /**
+   * @param command the command that starts a worker; {@code {endpoint}} in it is replaced by the
+   *     kit's endpoint, which is also in {@code TASKER_ENDPOINT}
+   * @param name how the worker is named on the output lines, or {@code null} for the language its
+   *     HELLO announces
+   * @param logDirectory where each scenario's worker output is written
+   */
+  public ConformanceKit(List<String> command, String name, Path logDirectory, PrintStream out) {
+    this.command = List.copyOf(command);
+    this.name = name;
+    this.logDirectory = logDirectory;
+    this.out = out;
+  }
+
+  /**
+   * Runs {@code scenarioNames} in each of {@code encodings}.
+   *
+   * @return whether every scenario passed
+   */
+  public boolean run(List<String> scenarioNames, List<String> encodings) {
+    try {
+      Files.createDirectories(logDirectory);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<Scenario> selected = scenarios().stream().filter(s -> scenarioNames.contains(s.name())).toList();
+    int passed = 0;
+    int failed = 0;
+    List<String> failures = new ArrayList<>();
+    for (String encoding : encodings) {
+      for (Scenario scenario : selected) {
+        String logName = encoding + "-" + scenario.name();
+        String worker = name;
+        String detail;
+        boolean pass;
+        long started = System.nanoTime();
+        ScenarioRun run = null;
+        try {
+          run = ScenarioRun.start(command, encoding, logDirectory, logName);
+          worker = name != null ? name : run.language();
+          detail = scenario.body().run(run);
+          pass = true;
+        } catch (ConformanceFailure e) {
+          detail = e.getMessage();
+          pass = false;
+        } catch (RuntimeException e) {
+          detail = "the kit failed: " + e;
+          pass = false;
+        } finally {
+          if (run != null) {
+            run.close();
+          }
+        }
+        if (worker == null) {
+          worker = "unknown";
+        }
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        out.println("conformance: worker=" + worker + "/" + encoding + " scenario=" + scenario.name()
+            + " result=" + (pass ? "pass" : "fail") + " " + detail + " (" + elapsedMs + " ms)");
+        if (pass) {
+          passed++;
+        } else {
+          failed++;
+          failures.add(logName);
+          printTail(logDirectory.resolve(logName + ".log"));
+        }
+      }
+    }
+    out.println("conformance: total=" + (passed + failed) + " passed=" + passed + " failed=" + failed
+        + (failures.isEmpty() ? "" : " worker logs in " + logDirectory));
+    return failed == 0 && passed > 0;
+  }
+
+  private void printTail(Path log) {
+    try {
+      if (!Files.exists(log)) {
+        return;
+      }
+      List<String> lines = Files.readAllLines(log);
+      int from = Math.max(0, lines.size() - 15);
+      out.println("  last lines of " + log + ":");
+      lines.subList(from, lines.size()).forEach(line -> out.println("  | " + line));
+    } catch (IOException | UncheckedIOException e) {
+      out.println("  (cannot read " + log + ": " + e.getMessage() + ")");
+    }
+  }
+}
