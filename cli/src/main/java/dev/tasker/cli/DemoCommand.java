@@ -9,12 +9,14 @@ import dev.tasker.orchestrator.TaskSnapshot;
 import dev.tasker.orchestrator.TaskState;
 import dev.tasker.orchestrator.TaskerClient;
 import dev.tasker.protocol.Ids;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,12 +26,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run the whole system with example workflows and print a summary line.",
-      "Starts PostgreSQL (embedded, or TASKER_DATABASE_URL), the orchestrator and Java worker",
-      "processes over TCP; runs order fulfillment and diamond tasks; prints one summary line:",
+      "Starts PostgreSQL (embedded, or TASKER_DATABASE_URL), the orchestrator, Java worker",
+      "processes and (when Ruby is available) a Ruby worker process over TCP; runs order",
+      "fulfillment, diamond and mixed Java+Ruby (polyglot) tasks; prints one summary line:",
       "  demo: tasks=<n> complete=<n> error=<n> steps=<n> elapsed_ms=<n>",
       "Exits 0 only when every task completed."
     })
 final class DemoCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--orders", defaultValue = "60", description = "Order fulfillment tasks (default: ${DEFAULT-VALUE}).")
   int orders;
@@ -37,8 +42,16 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--diamonds", defaultValue = "60", description = "Diamond tasks (default: ${DEFAULT-VALUE}).")
   int diamonds;
 
+  @Option(names = "--polyglot", defaultValue = "30",
+      description = "Mixed Java+Ruby tasks, run when a Ruby worker is (default: ${DEFAULT-VALUE}).")
+  int polyglot;
+
   @Option(names = "--workers", defaultValue = "2", description = "Java worker processes (default: ${DEFAULT-VALUE}).")
   int workers;
+
+  @Option(names = "--ruby", defaultValue = "auto",
+      description = "Start a Ruby worker: auto (when Ruby and its gems are installed), yes or no (default: ${DEFAULT-VALUE}).")
+  String ruby;
 
   @Option(names = "--concurrency", defaultValue = "16", description = "Steps each worker runs at once (default: ${DEFAULT-VALUE}).")
   int concurrency;
@@ -62,28 +75,54 @@ final class DemoCommand implements Callable<Integer> {
       try (WorkerProcesses processes =
           WorkerProcesses.start(workers, orchestrator.tcpEndpoint(), concurrency, "demo-" + run.substring(24) + "-", logs)) {
         System.out.println("  workers:      " + workers + " Java worker processes, logs in " + logs);
+        int mixed = startRubyWorker(processes, orchestrator.tcpEndpoint(), "demo-" + run.substring(24) + "-ruby-1", logs);
         awaitWorkers(orchestrator, processes);
-        return runWorkload(orchestrator.client(), run);
+        return runWorkload(orchestrator.client(), run, mixed);
       }
     }
   }
 
+  /** @return how many mixed Java+Ruby tasks to run: {@link #polyglot}, or 0 without a Ruby worker */
+  private int startRubyWorker(WorkerProcesses processes, String endpoint, String workerId, Path logs)
+      throws IOException {
+    if (!List.of("auto", "yes", "no").contains(ruby)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--ruby must be auto, yes or no but was '" + ruby + "'");
+    }
+    if (ruby.equals("no")) {
+      System.out.println("  ruby worker:  not started (--ruby no); the polyglot workflow is left out");
+      return 0;
+    }
+    RubyWorker.Availability found = RubyWorker.find();
+    if (found.worker() == null) {
+      if (ruby.equals("yes")) {
+        throw new IllegalStateException("--ruby yes, but " + found.reason());
+      }
+      System.out.println("  ruby worker:  not started: " + found.reason() + "; the polyglot workflow is left out");
+      return 0;
+    }
+    processes.add(found.worker().command(endpoint, concurrency, workerId,
+        List.of("order_fulfillment.rb", "polyglot.rb")), logs.resolve("ruby-worker-1.log"));
+    System.out.println("  ruby worker:  1 Ruby worker process (order fulfillment and polyglot handlers)");
+    return polyglot;
+  }
+
   private void awaitWorkers(Orchestrator orchestrator, WorkerProcesses processes) throws InterruptedException {
     long deadline = System.nanoTime() + 60_000_000_000L;
-    while (orchestrator.registeredWorkers() < workers) {
-      if (System.nanoTime() > deadline || processes.alive() < workers) {
-        throw new IllegalStateException(orchestrator.registeredWorkers() + " of " + workers
+    int expected = processes.started();
+    while (orchestrator.registeredWorkers() < expected) {
+      if (System.nanoTime() > deadline || processes.alive() < expected) {
+        throw new IllegalStateException(orchestrator.registeredWorkers() + " of " + expected
             + " workers registered; see " + processes.logs());
       }
       Thread.sleep(50);
     }
   }
 
-  private int runWorkload(TaskerClient client, String run) throws InterruptedException {
-    List<TaskRequest> requests = DemoWorkload.requests(run, orders, diamonds);
-    int steps = 4 * requests.size();
-    System.out.println("  workload:     " + orders + " order fulfillment + " + diamonds + " diamond tasks (" + steps
-        + " steps)");
+  private int runWorkload(TaskerClient client, String run, int mixed) throws InterruptedException {
+    List<TaskRequest> requests = DemoWorkload.requests(run, orders, diamonds, mixed);
+    int steps = DemoWorkload.steps(orders, diamonds, mixed);
+    System.out.println("  workload:     " + orders + " order fulfillment + " + diamonds + " diamond + " + mixed
+        + " polyglot tasks (" + steps + " steps)");
     long started = System.nanoTime();
     List<UUID> ids = new ArrayList<>();
     for (TaskRequest request : requests) {
@@ -112,6 +151,42 @@ final class DemoCommand implements Callable<Integer> {
     return complete == ids.size() ? 0 : 1;
   }
 
+  /** The mixed workflow: how many completed and which language ran its steps, from their outputs. */
+  private static void printPolyglot(TaskerClient client, List<UUID> ids) {
+    int tasks = 0;
+    int complete = 0;
+    Map<String, Integer> stepsByLanguage = new java.util.TreeMap<>();
+    String receipt = null;
+    for (UUID id : ids) {
+      TaskSnapshot task = client.task(id).orElseThrow();
+      if (!task.template().startsWith("polyglot")) {
+        continue;
+      }
+      tasks++;
+      if (task.state() == TaskState.COMPLETE) {
+        complete++;
+        if (receipt == null) {
+          receipt = task.step("send_receipt").orElseThrow().results().path("receipt").asText();
+        }
+      }
+      for (var step : task.steps()) {
+        var results = step.results();
+        if (results == null) {
+          continue;
+        }
+        results.fields().forEachRemaining(field -> {
+          if (field.getKey().endsWith("_by")) {
+            stepsByLanguage.merge(field.getValue().asText(), 1, Integer::sum);
+          }
+        });
+      }
+    }
+    if (tasks > 0) {
+      System.out.println("  polyglot:     " + complete + "/" + tasks + " mixed Java+Ruby tasks complete; steps run by "
+          + stepsByLanguage + "; e.g. \"" + receipt + "\"");
+    }
+  }
+
   private static Map<TaskState, Long> states(TaskerClient client, List<UUID> ids) {
     return client.statesOf(ids);
   }
@@ -124,6 +199,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static void printExamples(TaskerClient client, List<UUID> ids) {
+    printPolyglot(client, ids);
     for (UUID id : ids) {
       TaskSnapshot task = client.task(id).orElseThrow();
       if (task.template().startsWith("order_fulfillment") && task.state() == TaskState.COMPLETE) {

@@ -38,15 +38,25 @@ final class WorkerProcesses implements AutoCloseable {
           java, "-Xss512k", "-cp", classpath, TaskerCli.class.getName(), "worker",
           "--endpoint", endpoint, "--concurrency", String.valueOf(concurrency),
           "--worker-id", idPrefix + i, "--drain-timeout-seconds", "20");
-      Process process = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .start();
-      workers.processes.add(process);
-      workers.logs.add(log);
+      workers.add(command, log);
     }
     return workers;
+  }
+
+  /** Starts one more worker with {@code command}, logging to {@code log}. */
+  void add(List<String> command, Path log) throws IOException {
+    Process process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .start();
+    processes.add(process);
+    logs.add(log);
+  }
+
+  /** How many have been started. */
+  int started() {
+    return processes.size();
   }
 
   /** The log files. */

@@ -36,7 +36,8 @@ class DemoIT {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
       exitCode = new CommandLine(new TaskerCli())
-          .execute("demo", "--orders", "15", "--diamonds", "15", "--workers", "2", "--database-url", url);
+          .execute("demo", "--orders", "15", "--diamonds", "15", "--polyglot", "10", "--ruby", "yes", "--workers", "2",
+              "--database-url", url);
     } finally {
       System.setOut(original);
     }
@@ -59,12 +60,12 @@ class DemoIT {
 
     assertThat(exitCode).isZero();
     assertThat(summaries).hasSize(1);
-    assertThat(summaries.get(0)).matches("demo: tasks=30 complete=30 error=0 steps=120 elapsed_ms=\\d+");
+    assertThat(summaries.get(0)).matches("demo: tasks=40 complete=40 error=0 steps=170 elapsed_ms=\\d+");
   }
 
   @Test
   void every_step_is_complete_with_exactly_one_most_recent_transition() throws SQLException {
-    assertThat(count("SELECT count(*) FROM tasker.workflow_steps")).isEqualTo(120);
+    assertThat(count("SELECT count(*) FROM tasker.workflow_steps")).isEqualTo(170);
     assertThat(count("SELECT count(*) FROM tasker.workflow_steps WHERE state <> 'complete'")).isZero();
     assertThat(count("SELECT count(*) FROM tasker.workflow_steps s WHERE (SELECT count(*) FROM "
         + "tasker.workflow_step_transitions t WHERE t.step_id = s.step_id AND t.most_recent) <> 1")).isZero();
@@ -104,8 +105,9 @@ class DemoIT {
   }
 
   @Test
-  void with_two_worker_processes_each_step_has_exactly_one_completed_partial_result() throws SQLException {
-    assertThat(count("SELECT count(DISTINCT worker_id) FROM tasker.step_execution_batches")).isEqualTo(2);
+  void with_two_java_and_one_ruby_worker_process_each_step_has_exactly_one_completed_partial_result()
+      throws SQLException {
+    assertThat(count("SELECT count(DISTINCT worker_id) FROM tasker.step_execution_batches")).isEqualTo(3);
     assertThat(count("SELECT count(*) FROM tasker.workflow_steps s WHERE (SELECT count(*) FROM "
         + "tasker.step_execution_batch_received_results r WHERE r.step_id = s.step_id AND r.status = 'completed') <> 1"))
         .isZero();
@@ -117,5 +119,18 @@ class DemoIT {
         .isGreaterThan(0);
     assertThat(count("SELECT count(*) FROM tasker.workflow_step_transitions WHERE to_state = 'waiting_for_retry'"))
         .isEqualTo(retriedAttempts());
+  }
+
+  @Test
+  void the_mixed_workflow_ran_its_ruby_steps_on_the_ruby_worker_and_its_java_steps_on_java_ones()
+      throws SQLException {
+    String byLanguage = "SELECT count(*) FROM tasker.workflow_steps s JOIN tasker.step_execution_batch_steps bs"
+        + " USING (step_id) JOIN tasker.step_execution_batches b USING (batch_id) JOIN tasker.workers w"
+        + " USING (worker_id) WHERE s.handler IN (%s) AND w.language = '%s'";
+    String rubyHandlers = "'polyglot.calculate_tax', 'polyglot.score_fraud', 'polyglot.send_receipt'";
+    String javaHandlers = "'polyglot.validate_cart', 'polyglot.authorize_payment'";
+    assertThat(count(byLanguage.formatted(rubyHandlers, "ruby"))).isEqualTo(30);
+    assertThat(count(byLanguage.formatted(javaHandlers, "java"))).isEqualTo(20);
+    assertThat(output).contains("polyglot:     10/10 mixed Java+Ruby tasks complete");
   }
 }
