@@ -94,6 +94,20 @@ class EncodingNegotiationIT {
   }
 
   @Test
+  void a_worker_still_speaking_protobuf_from_an_earlier_session_is_told_to_register() {
+    try (TaskerTestSystem system = TaskerTestSystem.start();
+        RawWorker raw = new RawWorker(system.tasker.endpoint(), "raw-" + Ids.newId())) {
+      raw.useCodec(ProtobufCodec.instance());
+
+      raw.heartbeat();
+      ProtocolError error = raw.receive(ProtocolError.class, WAIT);
+
+      assertThat(error.code()).isEqualTo(ErrorCode.NOT_REGISTERED);
+      assertThat(error.message()).contains("send HELLO first");
+    }
+  }
+
+  @Test
   void a_protobuf_session_sends_batches_in_protobuf_and_refuses_json_results() throws Exception {
     try (TaskerTestSystem system = TaskerTestSystem.start(preferring("protobuf", "json"));
         RawWorker raw = new RawWorker(system.tasker.endpoint(), "raw-" + Ids.newId())) {

@@ -123,6 +123,22 @@ class ProtocolHandlingIT {
   }
 
   @Test
+  void a_result_whose_text_merely_spells_backslash_u0000_is_stored() throws Exception {
+    worker.register(1, "tests.raw");
+    CreatedTask created = system.submit("raw", Map.of());
+    StepBatchRequest batch = worker.receive(StepBatchRequest.class, WAIT);
+    String body = "{\"batch_id\":\"" + batch.batchId() + "\",\"step_id\":\"" + batch.steps().get(0).stepId()
+        + "\",\"attempt\":1,\"status\":\"completed\",\"output\":\"C:\\\\u0000\",\"worker_id\":\"" + worker.workerId
+        + "\",\"sequence\":1,\"timestamp\":\"2026-11-27T10:00:00.000Z\",\"execution_time_ms\":1}";
+
+    worker.sendFrames(frames("tasker/1", "PARTIAL_RESULT", body));
+
+    TaskSnapshot task = system.awaitFinished(created.taskId());
+    assertThat(task.state()).isEqualTo(TaskState.COMPLETE);
+    assertThat(task.steps().get(0).results().asText()).isEqualTo("C:\\u0000");
+  }
+
+  @Test
   void every_message_is_answered_even_a_flood_of_bad_ones() {
     for (int i = 0; i < 200; i++) {
       worker.sendFrames(frames("tasker/1", "CREDIT", "{\"credit\": " + (i % 2 == 0 ? "-1" : "\"x\"") + "}"));

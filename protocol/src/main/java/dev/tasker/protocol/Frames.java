@@ -1,6 +1,7 @@
 package dev.tasker.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -99,6 +100,15 @@ public final class Frames {
           null);
     }
     return new Envelope(versionFrame.substring(prefix.length()), type, body);
+  }
+
+  /**
+   * Whether a received message names {@code ERROR} in its type frame, whatever else is wrong with
+   * it: such a message is never answered with an ERROR, even when it is malformed.
+   */
+  public static boolean namesErrorType(List<byte[]> frames) {
+    return frames.size() >= 2
+        && Arrays.equals(frames.get(1), MessageType.ERROR.wireName().getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Parses and decodes a received message in a session using {@code sessionCodec}. */

@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.io.UncheckedIOException;
+import java.util.UUID;
 
 /**
  * The JSON encoding of message bodies: UTF-8 JSON objects with snake_case field names, ids as
@@ -61,7 +62,8 @@ public final class JsonCodec implements MessageCodec {
             .addModule(new JavaTimeModule())
             .addModule(new SimpleModule("tasker-timestamps")
                 .addSerializer(Instant.class, new MillisecondInstantSerializer())
-                .addDeserializer(Instant.class, new StrictInstantDeserializer()))
+                .addDeserializer(Instant.class, new StrictInstantDeserializer())
+                .addDeserializer(UUID.class, new CanonicalUuidDeserializer()))
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -222,6 +224,34 @@ public final class JsonCodec implements MessageCodec {
         return (Instant) context.handleWeirdStringValue(Instant.class, text, "the year must be from 0000 to 9999");
       }
       return instant;
+    }
+  }
+
+  /**
+   * Reads ids only in the canonical UUID text form: Jackson's own reader also takes base64 and
+   * other forms that no other port would accept.
+   */
+  private static final class CanonicalUuidDeserializer extends StdDeserializer<UUID> {
+
+    private static final long serialVersionUID = 1L;
+
+    CanonicalUuidDeserializer() {
+      super(UUID.class);
+    }
+
+    @Override
+    public UUID deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+      if (!parser.hasToken(JsonToken.VALUE_STRING)) {
+        return (UUID) context.handleUnexpectedToken(UUID.class, parser.currentToken(), parser,
+            "an id must be a UUID string such as 0192f3a4-7000-7abc-8def-0123456789ab");
+      }
+      String text = parser.getText();
+      try {
+        return Ids.parse(text, "id");
+      } catch (IllegalArgumentException e) {
+        return (UUID) context.handleWeirdStringValue(UUID.class, text,
+            "not a UUID string such as 0192f3a4-7000-7abc-8def-0123456789ab");
+      }
     }
   }
 

@@ -412,17 +412,7 @@ public final class ProtobufCodec implements MessageCodec {
   }
 
   private static UUID uuid(String text, MessageType type, String field) {
-    if (text.isEmpty()) {
-      throw new IllegalArgumentException(field + " is required");
-    }
-    if (text.length() != 36) {
-      throw new IllegalArgumentException(field + " must be a UUID string but was '" + abbreviate(text) + "'");
-    }
-    try {
-      return UUID.fromString(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(field + " must be a UUID string but was '" + abbreviate(text) + "'");
-    }
+    return Ids.parse(text, field);
   }
 
   private static List<UUID> uuids(List<String> texts, MessageType type, String field) {
@@ -433,7 +423,4 @@ public final class ProtobufCodec implements MessageCodec {
     return ids;
   }
 
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
-  }
 }

@@ -86,6 +86,14 @@ class MalformedBodyTest {
   }
 
   @Test
+  void an_id_must_be_in_the_canonical_uuid_form() {
+    assertMalformed(MessageType.ACK, "{\"partial_results\": [], \"batch_completions\": [\"AAAAAAAAAAAAAAAAAAAAAA==\"]}",
+        "UUID");
+    assertMalformed(MessageType.ACK, "{\"partial_results\": [], \"batch_completions\": [\"1-2-3-4-5\"]}", "UUID");
+    assertMalformed(MessageType.ACK, "{\"partial_results\": [], \"batch_completions\": [7]}", "UUID");
+  }
+
+  @Test
   void a_batch_with_the_same_step_twice_is_refused() {
     String step =
         """

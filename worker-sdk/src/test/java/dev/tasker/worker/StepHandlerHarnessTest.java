@@ -58,6 +58,29 @@ class StepHandlerHarnessTest {
   }
 
   @Test
+  void an_output_holding_a_nul_character_is_reported_as_a_retryable_invalid_output_not_sent_as_is() {
+    StepHandler handler = context -> StepResult.success(java.util.Map.of("note", "a\u0000b"));
+
+    PartialResult result = StepHandlerHarness.forHandler(handler).runAsWorker();
+
+    assertThat(result.status()).isEqualTo(StepStatus.FAILED);
+    assertThat(result.error().errorType()).isEqualTo("invalid_output");
+    assertThat(result.error().retryable()).isTrue();
+    assertThat(result.error().message()).contains("U+0000");
+  }
+
+  @Test
+  void a_nul_character_in_an_error_message_is_replaced_so_the_failure_can_be_stored() {
+    StepHandler handler = context -> {
+      throw new IllegalStateException("bad byte \u0000 here");
+    };
+
+    PartialResult result = StepHandlerHarness.forHandler(handler).runAsWorker();
+
+    assertThat(result.error().message()).isEqualTo("bad byte \uFFFD here");
+  }
+
+  @Test
   void a_thrown_exception_is_reported_by_a_worker_as_a_retryable_failure_with_its_backtrace() {
     StepHandler handler =
         context -> {

@@ -215,6 +215,47 @@ class StepWorkerIT {
   }
 
   @Test
+  void a_malformed_error_is_not_answered_and_a_message_only_workers_send_is_refused_before_decoding() {
+    byte[] identity = registerWorker(StepWorker.builder().handler("a", context -> StepResult.success()));
+
+    orchestrator.send(identity, List.of("tasker/1".getBytes(StandardCharsets.US_ASCII),
+        "ERROR".getBytes(StandardCharsets.US_ASCII)));
+    orchestrator.send(identity, List.of("tasker/9".getBytes(StandardCharsets.US_ASCII),
+        "ERROR".getBytes(StandardCharsets.US_ASCII), "{}".getBytes(StandardCharsets.UTF_8)));
+    orchestrator.send(identity, List.of("tasker/1".getBytes(StandardCharsets.US_ASCII),
+        "PARTIAL_RESULT".getBytes(StandardCharsets.US_ASCII), "{not json".getBytes(StandardCharsets.UTF_8)));
+
+    ProtocolError error = orchestrator.receive(ProtocolError.class, WAIT);
+    assertThat(error.code()).isEqualTo(ErrorCode.UNEXPECTED_MESSAGE);
+    assertThat(error.messageType()).isEqualTo("PARTIAL_RESULT");
+  }
+
+  @Test
+  void registering_again_keeps_the_credit_last_announced() {
+    byte[] identity = registerWorker(StepWorker.builder().handler("a", context -> StepResult.success()));
+    worker.setCredit(3);
+    assertThat(orchestrator.receive(Credit.class, WAIT).credit()).isEqualTo(3);
+
+    orchestrator.send(identity, new ProtocolError(ErrorCode.NOT_REGISTERED, "who are you?", "HEARTBEAT", null));
+
+    assertThat(orchestrator.receive(Hello.class, WAIT).concurrency()).isEqualTo(3);
+  }
+
+  @Test
+  void a_paused_worker_registers_again_with_credit_1_and_pauses_again_after_the_welcome() {
+    byte[] identity = registerWorker(StepWorker.builder().handler("a", context -> StepResult.success()));
+    worker.setCredit(0);
+    assertThat(orchestrator.receive(Credit.class, WAIT).credit()).isZero();
+
+    orchestrator.send(identity, new ProtocolError(ErrorCode.NOT_REGISTERED, "who are you?", "HEARTBEAT", null));
+    Hello hello = orchestrator.receive(Hello.class, WAIT);
+    orchestrator.send(identity, new Welcome(worker.workerId(), "test-orchestrator", "1", "json", 200));
+
+    assertThat(hello.concurrency()).isEqualTo(1);
+    assertThat(orchestrator.receive(Credit.class, WAIT).credit()).isZero();
+  }
+
+  @Test
   void a_worker_registers_again_when_the_orchestrator_does_not_know_it() {
     byte[] identity = registerWorker(StepWorker.builder().handler("a", context -> StepResult.success()));
 

@@ -55,6 +55,7 @@ final class KitOrchestrator implements AutoCloseable {
 
   private final ZContext context = new ZContext();
   private final ZMQ.Socket router;
+  private final ZMQ.Poller poller;
   private final String endpoint;
   private final Deque<Received> inbox = new ArrayDeque<>();
   private final List<Received> all = new ArrayList<>();
@@ -72,6 +73,8 @@ final class KitOrchestrator implements AutoCloseable {
     router.setRouterHandover(true);
     int port = router.bindToRandomPort("tcp://127.0.0.1");
     endpoint = "tcp://127.0.0.1:" + port;
+    poller = context.createPoller(1);
+    poller.register(router, ZMQ.Poller.POLLIN);
   }
 
   String endpoint() {
@@ -188,10 +191,7 @@ final class KitOrchestrator implements AutoCloseable {
   }
 
   private void pump(long waitMs) {
-    try (ZMQ.Poller poller = context.createPoller(1)) {
-      poller.register(router, ZMQ.Poller.POLLIN);
-      poller.poll(waitMs);
-    }
+    poller.poll(waitMs);
     List<byte[]> frames;
     while ((frames = MultipartSocket.receive(router)) != null) {
       onFrames(frames);
@@ -237,8 +237,24 @@ final class KitOrchestrator implements AutoCloseable {
     send(new Ack(List.of(), List.of(batchId)));
   }
 
+  /**
+   * Lets a worker that is stopping finish as a real orchestrator would: answers its GOODBYE and
+   * acknowledges its results, until {@code stopped} says it has gone or {@code timeout} passes.
+   */
+  void seeOff(java.util.function.BooleanSupplier stopped, Duration timeout) {
+    autoAck = true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!stopped.getAsBoolean() && System.nanoTime() < deadline) {
+      Received received = next(Duration.ofMillis(50), r -> true);
+      if (received != null && received.type() == MessageType.GOODBYE && identity != null) {
+        send(new dev.tasker.protocol.Goodbye("acknowledged"));
+      }
+    }
+  }
+
   @Override
   public void close() {
+    poller.close();
     context.close();
   }
 }

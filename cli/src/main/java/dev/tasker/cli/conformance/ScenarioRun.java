@@ -209,6 +209,10 @@ final class ScenarioRun implements AutoCloseable {
   @Override
   public void close() {
     others.forEach(ScenarioRun::close);
+    if (worker.alive()) {
+      worker.terminate();
+      kit.seeOff(() -> !worker.alive(), Duration.ofSeconds(3));
+    }
     worker.close();
     kit.close();
   }

@@ -46,24 +46,28 @@ final class SessionScenarios {
             SessionScenarios::unsupportedVersion),
         new Scenario("heartbeats",
             "while idle and while a long step runs, the worker is never silent for 3 heartbeat intervals, "
-                + "sends HEARTBEATs, and does not register again while the orchestrator heartbeats",
+                + "sends HEARTBEATs, and does not register again while the orchestrator heartbeats; when the "
+                + "orchestrator falls silent, it registers again",
             SessionScenarios::heartbeats),
         new Scenario("malformed_messages",
             "wrong frame counts, an unknown type, undecodable and invalid bodies and a message only a worker "
-                + "sends are each answered with the right ERROR code; an ERROR is not answered; the worker "
+                + "sends are each answered with the right ERROR code; an ERROR, even a malformed one, is not "
+                + "answered; the worker "
                 + "keeps running batches",
             SessionScenarios::malformedMessages),
         new Scenario("drain_on_sigterm",
-            "on SIGTERM the worker sends GOODBYE, finishes and reports the steps it holds, waits for the "
-                + "orchestrator's GOODBYE and acknowledgements, and exits with status 0",
+            "on SIGTERM the worker sends GOODBYE, finishes and reports the steps it holds and any batch that "
+                + "arrives before the orchestrator's GOODBYE, waits for that GOODBYE and for acknowledgements, "
+                + "and exits with status 0",
             SessionScenarios::drainOnSigterm),
         new Scenario("goodbye_reregister",
             "after the orchestrator's GOODBYE (shutdown) the worker keeps its steps, registers again with "
                 + "HELLO listing the batch it holds, and delivers every result in the new session",
             SessionScenarios::goodbyeReregister),
         new Scenario("acknowledgement",
-            "results stay with the worker until acknowledged: after re-registration the unacknowledged ones "
-                + "are sent again in their original order; acknowledged ones are not",
+            "results stay with the worker until acknowledged, one by one or by their batch's completion: after "
+                + "re-registration the unacknowledged ones are sent again in their original order; acknowledged "
+                + "ones are not",
             SessionScenarios::acknowledgement));
   }
 
@@ -152,8 +156,16 @@ final class SessionScenarios {
         + " ms with a " + interval + " ms interval");
     check(longestSilence < 3 * interval, "the worker was silent for " + longestSilence + " ms; with a "
         + interval + " ms heartbeat it is declared dead after " + (3 * interval) + " ms");
+    // Now the orchestrator falls silent: the worker must notice and register again.
+    run.kit.heartbeating(false);
+    long silentFrom = System.nanoTime();
+    Received again = run.kit.next(Duration.ofSeconds(3), r -> r.type() == MessageType.HELLO);
+    check(again != null, "the orchestrator was silent for 3 s and the worker did not register again; it should"
+        + " after " + (3 * interval) + " ms without a message");
+    long noticedMs = (again.atNanos() - silentFrom) / 1_000_000;
     return "heartbeats=" + heartbeats + " longest_silence_ms=" + longestSilence + " (interval " + interval
-        + " ms, dead after " + (3 * interval) + " ms), also while a 1200 ms step ran";
+        + " ms, dead after " + (3 * interval) + " ms), also while a 1200 ms step ran; HELLO again "
+        + noticedMs + " ms after the orchestrator fell silent";
   }
 
   private static String malformedMessages(ScenarioRun run) {
@@ -186,13 +198,17 @@ final class SessionScenarios {
       answers.add(error.code().wireName());
     }
     run.kit.send(new ProtocolError(ErrorCode.INTERNAL, "the kit reports a made-up problem", "HEARTBEAT", null));
+    // Not even a malformed ERROR may be answered with an ERROR.
+    run.kit.sendFrames(List.of(ascii("tasker/1"), ascii("ERROR")));
+    run.kit.sendFrames(List.of(ascii("tasker/99"), ascii("ERROR"), ascii("{}")));
     StepExecutionRequest echo = step("echo", StepScenarios.ECHO, context().put("after", "malformed"));
     BatchOutcome outcome = run.await(run.send(echo));
     check(outcome.resultOf(echo).status() == StepStatus.COMPLETED, "a valid batch after the bad messages failed");
     List<Received> errors = outcome.others().stream().filter(r -> r.type() == MessageType.ERROR).toList();
-    check(errors.isEmpty(), "the worker answered the kit's ERROR with " + errors);
+    check(errors.isEmpty(), "the worker answered the kit's ERRORs (one valid, two malformed) with " + errors);
     check(run.worker.alive(), "the worker process exited");
-    return bad.size() + " bad messages answered " + answers + "; ERROR not answered; a valid batch completed";
+    return bad.size() + " bad messages answered " + answers + "; ERRORs (even malformed) not answered;"
+        + " a valid batch completed";
   }
 
   private record BadMessage(String what, List<byte[]> frames, ErrorCode expected) {}
@@ -203,6 +219,7 @@ final class SessionScenarios {
 
   private static String drainOnSigterm(ScenarioRun run) {
     run.welcome();
+    run.kit.autoAck(false);
     List<StepExecutionRequest> steps = List.of(
         step("sleep_0", StepScenarios.SLEEP, sleepFor(800)),
         step("sleep_1", StepScenarios.SLEEP, sleepFor(800)),
@@ -215,24 +232,36 @@ final class SessionScenarios {
     Received goodbye = run.kit.next(Duration.ofSeconds(3), r -> r.type() == MessageType.GOODBYE);
     check(goodbye != null, "no GOODBYE within 3 s of SIGTERM");
     long goodbyeMs = (goodbye.atNanos() - signalledAt) / 1_000_000;
-    run.kit.send(new Goodbye("acknowledged"));
-    BatchOutcome outcome = run.await(batch);
+    // A batch the orchestrator sent before it read the GOODBYE must still run.
+    StepExecutionRequest late = step("late", StepScenarios.ECHO, context().put("sent", "after GOODBYE"));
+    StepBatchRequest lateBatch = run.send(late);
+    List<BatchOutcome> outcomes = run.collect(List.of(batch, lateBatch), ScenarioRun.BATCH_TIMEOUT);
     for (StepExecutionRequest step : steps) {
-      check(outcome.resultOf(step).status() == StepStatus.COMPLETED,
+      check(outcomes.get(0).resultOf(step).status() == StepStatus.COMPLETED,
           step.stepName() + " did not complete during the drain");
     }
+    check(outcomes.get(1).resultOf(late).status() == StepStatus.COMPLETED,
+        "a batch that arrived after the worker's GOODBYE, before the orchestrator's, was not run");
+    // Until its results are acknowledged and the orchestrator says GOODBYE, the worker stays.
+    run.kit.idle(Duration.ofSeconds(1));
+    check(run.worker.alive(), "the worker exited before its results were acknowledged and before the"
+        + " orchestrator's GOODBYE");
+    run.kit.acknowledgeBatch(batch.batchId());
+    run.kit.acknowledgeBatch(lateBatch.batchId());
+    run.kit.send(new Goodbye("acknowledged"));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     Integer exit = null;
     while (exit == null && System.nanoTime() < deadline) {
       run.kit.idle(Duration.ofMillis(50));
       exit = run.worker.awaitExit(Duration.ZERO);
     }
-    check(exit != null, "the worker was still running 10 s after reporting everything and being acknowledged");
+    check(exit != null, "the worker was still running 10 s after its results were acknowledged and the"
+        + " orchestrator's GOODBYE");
     check(exit == 0, "the worker exited with status " + exit + " after a clean drain, expected 0");
-    check(outcome.others().stream().noneMatch(r -> r.type() == MessageType.HELLO),
+    check(outcomes.get(0).others().stream().noneMatch(r -> r.type() == MessageType.HELLO),
         "the worker registered again while draining");
-    return "GOODBYE " + goodbyeMs + " ms after SIGTERM, 3/3 held steps reported, exit status 0 after "
-        + (System.nanoTime() - signalledAt) / 1_000_000 + " ms";
+    return "GOODBYE " + goodbyeMs + " ms after SIGTERM, 3/3 held steps and a batch sent after the GOODBYE"
+        + " reported, waited for acknowledgement, exit status 0";
   }
 
   private static String goodbyeReregister(ScenarioRun run) {
@@ -273,12 +302,27 @@ final class SessionScenarios {
   private static String acknowledgement(ScenarioRun run) {
     run.welcome();
     run.kit.autoAck(false);
-    List<StepExecutionRequest> steps = List.of(
-        step("echo_0", StepScenarios.ECHO, context().put("n", 0)),
-        step("echo_1", StepScenarios.ECHO, context().put("n", 1)));
-    StepBatchRequest batch = run.send(steps);
-    BatchOutcome first = run.await(batch);
-    List<Object> firstOrder = order(first);
+    StepExecutionRequest quick = step("quick", StepScenarios.ECHO, context().put("n", 0));
+    StepExecutionRequest slow = step("slow", StepScenarios.SLEEP, sleepFor(700));
+    StepBatchRequest batch = run.send(quick, slow);
+    Received first = run.kit.next(ScenarioRun.BATCH_TIMEOUT,
+        r -> r.message() instanceof PartialResult p && p.stepId().equals(quick.stepId()));
+    check(first != null, "no result for the quick step");
+    // Acknowledge that one partial result alone, while the batch still runs.
+    run.kit.send(new dev.tasker.protocol.Ack(
+        List.of(new dev.tasker.protocol.Ack.ResultRef(batch.batchId(), quick.stepId())), List.of()));
+    PartialResult slowResult = null;
+    BatchCompletion completion = null;
+    while (slowResult == null || completion == null) {
+      Received received = run.kit.next(ScenarioRun.BATCH_TIMEOUT,
+          r -> r.message() instanceof PartialResult || r.message() instanceof BatchCompletion);
+      check(received != null, "the slow step's result or the batch completion did not arrive");
+      if (received.message() instanceof PartialResult p && p.stepId().equals(slow.stepId())) {
+        slowResult = p;
+      } else if (received.message() instanceof BatchCompletion c) {
+        completion = c;
+      }
+    }
 
     Hello again = reregister(run, "unacknowledged results");
     if (again.heldBatches() != null) {
@@ -286,13 +330,24 @@ final class SessionScenarios {
           + " does not list the batch whose results are unacknowledged");
     }
     run.welcome(again, run.kit.heartbeatIntervalMs());
-    BatchOutcome resent = run.await(batch);
-    check(order(resent).equals(firstOrder), "after re-registration the results came as " + order(resent)
-        + ", not in their original order " + firstOrder);
-    for (StepExecutionRequest step : steps) {
-      check(resent.resultOf(step).sequence() == first.resultOf(step).sequence(),
-          step.stepName() + " was resent with another sequence number");
+    List<Received> resent = new ArrayList<>();
+    Received next;
+    while ((next = run.kit.next(Duration.ofSeconds(5),
+        r -> r.message() instanceof PartialResult || r.message() instanceof BatchCompletion)) != null) {
+      resent.add(next);
+      if (next.message() instanceof BatchCompletion) {
+        break;
+      }
     }
+    List<String> order = resent.stream().map(r -> r.message() instanceof PartialResult p
+        ? (p.stepId().equals(quick.stepId()) ? "quick" : p.stepId().equals(slow.stepId()) ? "slow" : "?")
+        : "completion").toList();
+    check(order.equals(List.of("slow", "completion")), "after re-registration the worker sent " + order
+        + "; expected the unacknowledged [slow, completion] in their original order, and not the"
+        + " acknowledged quick result");
+    PartialResult slowAgain = (PartialResult) resent.get(0).message();
+    check(slowAgain.sequence() == slowResult.sequence() && slowAgain.attempt() == slowResult.attempt(),
+        "the slow step was resent with sequence " + slowAgain.sequence() + " instead of " + slowResult.sequence());
 
     run.kit.acknowledgeBatch(batch.batchId());
     run.kit.idle(Duration.ofMillis(300));
@@ -306,7 +361,8 @@ final class SessionScenarios {
     List<Received> late = run.kit.pending().stream()
         .filter(r -> r.message() instanceof PartialResult || r.message() instanceof BatchCompletion).toList();
     check(late.isEmpty(), "acknowledged results were sent again: " + late);
-    return (firstOrder.size()) + " unacknowledged results resent in order after re-registration; none after ACK";
+    return "a partial acknowledged alone was not resent; the unacknowledged partial and completion were, in"
+        + " order, after re-registration; none after the completion's ACK";
   }
 
   private static Hello reregister(ScenarioRun run, String why) {
@@ -318,14 +374,6 @@ final class SessionScenarios {
         + " s of ERROR not_registered");
     run.kit.pending().forEach(r -> run.kit.next(Duration.ZERO, x -> x == r));
     return (Hello) hello.message();
-  }
-
-  /** The order of a batch's results: step ids of terminal partials, then the completion's batch id. */
-  private static List<Object> order(BatchOutcome outcome) {
-    List<Object> order = new ArrayList<>();
-    outcome.terminal().forEach(p -> order.add(p.stepId()));
-    order.add(outcome.completion().batchId());
-    return order;
   }
 
   private static ProtocolError expectError(ScenarioRun run, String what) {

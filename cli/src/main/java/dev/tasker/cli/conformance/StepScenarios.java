@@ -96,7 +96,14 @@ final class StepScenarios {
     List<String> finishOrder = outcome.terminal().stream()
         .map(p -> steps.stream().filter(s -> s.stepId().equals(p.stepId())).findFirst().orElseThrow().stepName())
         .toList();
-    return "sequence 1.." + sequences.size() + " in arrival order; steps finished as " + finishOrder;
+
+    // Sequence numbers count per batch: a second batch starts again at 1.
+    BatchOutcome second = run.await(run.send(step("echo_0", ECHO, context()), step("echo_1", ECHO, context())));
+    List<Long> secondSequences = second.allPartials().stream().map(PartialResult::sequence).toList();
+    check(secondSequences.equals(List.of(1L, 2L)), "the second batch's partial results arrived with sequence"
+        + " numbers " + secondSequences + "; sequence numbers count per batch, from 1");
+    return "sequence 1.." + sequences.size() + " in arrival order, 1..2 in the next batch; steps finished as "
+        + finishOrder;
   }
 
   private static String payloadFidelity(ScenarioRun run) {

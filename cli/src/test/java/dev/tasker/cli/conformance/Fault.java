@@ -48,6 +48,8 @@ enum Fault {
   NO_RESEND,
   /** Resends a batch's unacknowledged completion before its partial results. */
   RESEND_COMPLETION_FIRST,
+  /** Ignores the partial results an ACK lists; forgets results only when their completion is acknowledged. */
+  IGNORE_PARTIAL_ACKS,
   /** Ignores ACKs: keeps every result and lists its batch in HELLO for ever. */
   IGNORE_ACK,
   /** After the orchestrator's GOODBYE, registers again without held_batches and drops its held steps. */

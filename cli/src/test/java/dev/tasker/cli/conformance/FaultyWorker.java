@@ -32,8 +32,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -68,6 +66,7 @@ public final class FaultyWorker {
   private static final int EXIT_USAGE = 64;
   private static final int EXIT_REJECTED = 2;
   private static final int EXIT_DRAIN_TIMEOUT = 3;
+  private static final int EXIT_CRASHED = 70;
 
   private final Fault fault;
   private final String endpoint;
@@ -102,7 +101,7 @@ public final class FaultyWorker {
     this.endpoint = endpoint;
     this.steps = new StepExecution(fault, ConformanceHandlers.all());
     this.results = new HeldResults(workerId, fault);
-    this.executor = executorFor(fault);
+    this.executor = steps.newExecutor(CONCURRENCY);
   }
 
   /** Runs the worker until it is rejected or has drained after SIGTERM, and exits with its status. */
@@ -126,22 +125,15 @@ public final class FaultyWorker {
       System.exit(EXIT_USAGE);
     }
     FaultyWorker worker = new FaultyWorker(fault, endpoint);
-    int status = worker.run();
+    int status;
+    try {
+      status = worker.run();
+    } catch (RuntimeException e) {
+      e.printStackTrace(System.out);
+      status = EXIT_CRASHED;
+    }
     worker.log("exits with status " + status);
     System.exit(status);
-  }
-
-  private static ExecutorService executorFor(Fault fault) {
-    ThreadFactory daemons = runnable -> {
-      Thread thread = new Thread(runnable, "faulty-step");
-      thread.setDaemon(true);
-      return thread;
-    };
-    return switch (fault) {
-      case EXCEED_CREDIT -> Executors.newCachedThreadPool(daemons);
-      case SERIAL_STEPS -> Executors.newSingleThreadExecutor(daemons);
-      default -> Executors.newFixedThreadPool(CONCURRENCY, daemons);
-    };
   }
 
   private int run() {
@@ -209,7 +201,7 @@ public final class FaultyWorker {
 
   private void closeSocket() {
     poller.close();
-    context.destroySocket(socket);
+    socket.close();
   }
 
   private void receiveAll() {
@@ -222,13 +214,13 @@ public final class FaultyWorker {
         message = Frames.decodeBody(envelope, codec);
       } catch (UnsupportedVersionException e) {
         log("refused: " + e.getMessage());
-        if (fault != Fault.IGNORE_BAD_VERSION) {
+        if (fault != Fault.IGNORE_BAD_VERSION && !Frames.namesErrorType(frames)) {
           send(ProtocolError.of(e));
         }
         continue;
       } catch (ProtocolException e) {
         log("refused: " + e.getMessage());
-        if (!MessageType.ERROR.wireName().equals(e.messageType())) {
+        if (!Frames.namesErrorType(frames)) {
           send(ProtocolError.of(e));
         }
         continue;

@@ -125,7 +125,9 @@ final class HeldResults {
     if (fault == Fault.IGNORE_ACK) {
       return;
     }
-    ack.partialResults().forEach(ref -> unacknowledged.remove(new Key(ref.batchId(), ref.stepId())));
+    if (fault != Fault.IGNORE_PARTIAL_ACKS) {
+      ack.partialResults().forEach(ref -> unacknowledged.remove(new Key(ref.batchId(), ref.stepId())));
+    }
     for (UUID batchId : ack.batchCompletions()) {
       unacknowledged.keySet().removeIf(key -> key.batchId().equals(batchId));
     }

@@ -21,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Runs one step attempt for {@link FaultyWorker} and maps what the handler did to the protocol: a
@@ -38,6 +41,23 @@ final class StepExecution {
   StepExecution(Fault fault, Map<String, StepHandler> handlers) {
     this.fault = fault;
     this.handlers = Map.copyOf(handlers);
+  }
+
+  /**
+   * The pool the steps run on: {@code concurrency} threads, as many as the credit the worker
+   * announces, unless the fault ignores the credit or runs one step at a time.
+   */
+  ExecutorService newExecutor(int concurrency) {
+    ThreadFactory daemons = runnable -> {
+      Thread thread = new Thread(runnable, "faulty-step");
+      thread.setDaemon(true);
+      return thread;
+    };
+    return switch (fault) {
+      case EXCEED_CREDIT -> Executors.newCachedThreadPool(daemons);
+      case SERIAL_STEPS -> Executors.newSingleThreadExecutor(daemons);
+      default -> Executors.newFixedThreadPool(concurrency, daemons);
+    };
   }
 
   Set<String> handlerNames() {
@@ -110,7 +130,7 @@ final class StepExecution {
     }
     if (value.isObject()) {
       ObjectNode copy = JSON.objectNode();
-      value.fields().forEachRemaining(field -> copy.set(field.getKey(), throughDouble(field.getValue())));
+      value.properties().forEach(field -> copy.set(field.getKey(), throughDouble(field.getValue())));
       return copy;
     }
     if (value.isArray()) {

@@ -5,6 +5,7 @@ import dev.tasker.protocol.StepStatus;
 import dev.tasker.worker.StepContext;
 import dev.tasker.worker.StepHandler;
 import dev.tasker.worker.StepResult;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +30,12 @@ public final class StepRunner {
   public static final String NULL_RESULT = "null_result";
 
   private static final int MAX_BACKTRACE_FRAMES = 30;
+  /** Error type of an output that cannot be delivered (see {@link #unsendable}). */
+  public static final String INVALID_OUTPUT = "invalid_output";
+  /** Largest output sent, leaving room in the orchestrator's default 16 MiB message limit. */
+  static final long MAX_OUTPUT_BYTES = 15L * 1024 * 1024;
+  private static final com.fasterxml.jackson.databind.ObjectMapper SIZE_MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private static final Logger log = LoggerFactory.getLogger(StepRunner.class);
 
   private StepRunner() {}
@@ -65,16 +72,22 @@ public final class StepRunner {
     }
     // Java 17 has no pattern-matching switch; the sealed hierarchy keeps this chain complete.
     if (result instanceof StepResult.Success success) {
+      String problem = unsendable(success.output());
+      if (problem != null) {
+        StepError error = new StepError("handler " + context.handlerName() + " returned an output that cannot be"
+            + " sent: " + problem, INVALID_OUTPUT, List.of(), true, null);
+        return outcome(context, batchId, clock, started, StepStatus.FAILED, null, error);
+      }
       return outcome(context, batchId, clock, started, StepStatus.COMPLETED, success.output(), null);
     }
     if (result instanceof StepResult.RetryableFailure failure) {
       Long retryAfterMs = failure.retryAfterDelay().map(Duration::toMillis).orElse(null);
       StepError error =
-          new StepError(failure.message(), failure.errorType(), List.of(), true, retryAfterMs);
+          new StepError(storable(failure.message()), failure.errorType(), List.of(), true, retryAfterMs);
       return outcome(context, batchId, clock, started, StepStatus.FAILED, null, error);
     }
     StepResult.PermanentFailure failure = (StepResult.PermanentFailure) result;
-    StepError error = new StepError(failure.message(), failure.errorType(), List.of(), false, null);
+    StepError error = new StepError(storable(failure.message()), failure.errorType(), List.of(), false, null);
     return outcome(context, batchId, clock, started, StepStatus.FAILED, null, error);
   }
 
@@ -97,8 +110,56 @@ public final class StepRunner {
     List<String> backtrace =
         Arrays.stream(thrown.getStackTrace())
             .limit(MAX_BACKTRACE_FRAMES)
-            .map(StackTraceElement::toString)
+            .map(frame -> storable(frame.toString()))
             .toList();
-    return new StepError(message, thrown.getClass().getName(), backtrace, true, null);
+    return new StepError(storable(message), thrown.getClass().getName(), backtrace, true, null);
+  }
+
+  /**
+   * Why an output could not be delivered, or {@code null}: the orchestrator refuses a result with a
+   * NUL character (PostgreSQL cannot store it) or over its message size limit, and a refused result
+   * is never acknowledged. Such an output becomes a retryable failure here instead.
+   */
+  static String unsendable(JsonNode output) {
+    if (output == null) {
+      return null;
+    }
+    if (containsNul(output)) {
+      return "a string contains the character U+0000, which cannot be stored";
+    }
+    long size;
+    try {
+      size = SIZE_MAPPER.writeValueAsBytes(output).length;
+    } catch (JsonProcessingException e) {
+      return "it cannot be written as JSON: " + e.getOriginalMessage();
+    }
+    return size > MAX_OUTPUT_BYTES
+        ? "it is " + size + " bytes of JSON; at most " + MAX_OUTPUT_BYTES + " fit in a message"
+        : null;
+  }
+
+  private static boolean containsNul(JsonNode node) {
+    if (node.isTextual()) {
+      return node.textValue().indexOf('\u0000') >= 0;
+    }
+    if (node.isContainerNode()) {
+      for (var fields = node.fields(); fields.hasNext(); ) {
+        var field = fields.next();
+        if (field.getKey().indexOf('\u0000') >= 0 || containsNul(field.getValue())) {
+          return true;
+        }
+      }
+      for (JsonNode element : node.isArray() ? node : List.<JsonNode>of()) {
+        if (containsNul(element)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Replaces NUL characters, which cannot be stored, in error texts. */
+  private static String storable(String text) {
+    return text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
   }
 }

@@ -11,6 +11,8 @@ import dev.tasker.protocol.Heartbeat;
 import dev.tasker.protocol.Hello;
 import dev.tasker.protocol.JsonCodec;
 import dev.tasker.protocol.Message;
+import dev.tasker.protocol.MessageType;
+import dev.tasker.protocol.MalformedMessageException;
 import dev.tasker.protocol.MessageCodec;
 import dev.tasker.protocol.ProtocolError;
 import dev.tasker.protocol.ProtocolException;
@@ -70,6 +72,8 @@ public final class WorkerLoop implements Runnable {
   private long lastHeardAt;
   private long lastSentAt;
   private int stepsHeld;
+  /** The credit last announced, so that registering again keeps it. */
+  private int announcedCredit;
   private boolean goodbyeSent;
   private boolean goodbyeAcknowledged;
   private long drainDeadline = Long.MAX_VALUE;
@@ -83,6 +87,7 @@ public final class WorkerLoop implements Runnable {
     this.executor = executor;
     this.outbox = new ResultOutbox(settings.workerId(), settings.clock());
     this.connection = new DealerConnection(context, settings.endpoint(), settings.workerId(), wakeup);
+    this.announcedCredit = settings.concurrency();
   }
 
   /** Asks the loop to drain: GOODBYE, finish held steps, report them, stop. Any thread. */
@@ -185,11 +190,15 @@ public final class WorkerLoop implements Runnable {
       Message message;
       try {
         Envelope envelope = Frames.parse(frames);
+        if (envelope.type().direction() == MessageType.Direction.TO_ORCHESTRATOR) {
+          throw new MalformedMessageException(ErrorCode.UNEXPECTED_MESSAGE,
+              envelope.type().wireName() + " is never sent to a worker", envelope.type().wireName(), null);
+        }
         message = Frames.decodeBody(envelope, codec);
       } catch (ProtocolException e) {
         log.warn("worker {} refused a message from the orchestrator: {}",
             settings.workerId(), e.getMessage());
-        if (!"ERROR".equals(e.messageType())) {
+        if (!Frames.namesErrorType(frames)) {
           send(ProtocolError.of(e));
         }
         continue;
@@ -245,6 +254,9 @@ public final class WorkerLoop implements Runnable {
     }
     welcomed = true;
     hellosOnThisSocket = 0;
+    if (announcedCredit == 0 && requestedCredit == null) {
+      send(new Credit(0));
+    }
     registered.countDown();
     outbox.resendUnacknowledged();
     if (drainRequested && !goodbyeSent) {
@@ -327,6 +339,7 @@ public final class WorkerLoop implements Runnable {
     Integer credit = requestedCredit;
     if (credit != null && welcomed) {
       requestedCredit = null;
+      announcedCredit = credit;
       send(new Credit(credit));
     }
     if (drainRequested && drainDeadline == Long.MAX_VALUE) {
@@ -376,7 +389,8 @@ public final class WorkerLoop implements Runnable {
             WorkerSettings.SDK_VERSION,
             ProtocolVersion.SUPPORTED,
             handlers,
-            requestedCredit != null ? requestedCredit : settings.concurrency(),
+            // HELLO's concurrency is at least 1; a credit of 0 is announced again after the WELCOME.
+            Math.max(1, requestedCredit != null ? requestedCredit : announcedCredit),
             settings.encodings(),
             outbox.heldBatches()));
     nextHelloAt = now() + helloRetryMs;

@@ -224,7 +224,7 @@ public final class RouterGateway implements Runnable {
       try {
         handle(identity, frames.subList(1, frames.size()));
       } catch (ProtocolException e) {
-        refuse(identity, e);
+        refuse(identity, e, Frames.namesErrorType(frames.subList(1, frames.size())));
       } catch (RuntimeException e) {
         log.error("handling a message from {} failed", describe(identity), e);
       }
@@ -251,7 +251,7 @@ public final class RouterGateway implements Runnable {
       String json = session == null || session.codec() == JsonCodec.instance()
           ? new String(envelope.body(), StandardCharsets.UTF_8)
           : JsonCodec.instance().toJson(message);
-      if (json.contains(NUL_ESCAPE)) {
+      if (json.contains(NUL_ESCAPE) && containsNul(JsonCodec.instance().toTree(message))) {
         throw new MalformedMessageException(
             ErrorCode.MALFORMED_BODY,
             envelope.type().wireName() + ": strings must not contain \\u0000 (it cannot be stored)",
@@ -285,6 +285,40 @@ public final class RouterGateway implements Runnable {
   }
 
   /**
+   * Whether a body is meant as JSON: its first byte other than white space opens an object or an
+   * array. A protobuf body of a worker message never starts so (no field 11 or 15, no groups).
+   */
+  private static boolean looksLikeJson(byte[] body) {
+    for (byte b : body) {
+      if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+        return b == '{' || b == '[';
+      }
+    }
+    return true;
+  }
+
+  /** Whether a string or key anywhere in {@code node} holds U+0000, which PostgreSQL cannot store. */
+  private static boolean containsNul(com.fasterxml.jackson.databind.JsonNode node) {
+    if (node.isTextual()) {
+      return node.textValue().indexOf('\u0000') >= 0;
+    }
+    for (var fields = node.fields(); fields.hasNext(); ) {
+      var field = fields.next();
+      if (field.getKey().indexOf('\u0000') >= 0 || containsNul(field.getValue())) {
+        return true;
+      }
+    }
+    if (node.isArray()) {
+      for (com.fasterxml.jackson.databind.JsonNode element : node) {
+        if (containsNul(element)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * Decodes a body in the sender's session encoding. A sender without a session is read as JSON;
    * when that fails for a message that needs a session, it is told to register (it may be a
    * worker of an earlier orchestrator still speaking that session's encoding).
@@ -296,7 +330,7 @@ public final class RouterGateway implements Runnable {
     try {
       return Frames.decodeBody(envelope, JsonCodec.instance());
     } catch (MalformedMessageException e) {
-      if (Encodings.alwaysJson(envelope.type())) {
+      if (Encodings.alwaysJson(envelope.type()) || looksLikeJson(envelope.body())) {
         throw e;
       }
       throw new MalformedMessageException(ErrorCode.NOT_REGISTERED,
@@ -358,9 +392,9 @@ public final class RouterGateway implements Runnable {
     }
   }
 
-  private void refuse(byte[] identity, ProtocolException e) {
+  private void refuse(byte[] identity, ProtocolException e, boolean refusedAnError) {
     refusals.refused(describe(identity), e.getMessage(), now());
-    if (!MessageType.ERROR.wireName().equals(e.messageType())) {
+    if (!refusedAnError && !MessageType.ERROR.wireName().equals(e.messageType())) {
       send(identity, ProtocolError.of(e));
     }
   }
