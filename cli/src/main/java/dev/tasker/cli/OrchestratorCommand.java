@@ -53,18 +53,19 @@ final class OrchestratorCommand implements Callable<Integer> {
     Databases.Choice database = Databases.externalOrPersistentEmbedded(Path.of(".tasker", "postgres"));
     HikariDataSource pool = ConnectionPools.open(database.settings(), settings.poolSize(), "tasker-orchestrator");
     Orchestrator orchestrator = Orchestrator.builder().config(settings).dataSource(pool).templates(registry).build();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      orchestrator.close();
-      pool.close();
-      database.close();
-      stopped.countDown();
-    }, "tasker-orchestrator-shutdown"));
+    // SIGTERM and Ctrl-C are handled here rather than by shutdown hooks: the embedded PostgreSQL
+    // stops in a hook of its own, which would race the orchestrator's last transactions.
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    Signals.onTerminate(stopRequested::countDown);
     orchestrator.start();
     System.err.println("database: " + database.description());
     System.err.println("orchestrator " + orchestrator.orchestratorId() + " listening on " + orchestrator.endpoints()
         + " with templates " + registry.all().stream().map(t -> t.fullName()).toList());
-    stopped.await();
+    stopRequested.await();
+    System.err.println("orchestrator " + orchestrator.orchestratorId() + " stopping");
+    orchestrator.close();
+    pool.close();
+    database.close();
     return 0;
   }
 }
