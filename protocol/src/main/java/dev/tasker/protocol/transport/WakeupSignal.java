@@ -3,6 +3,7 @@ package dev.tasker.protocol.transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,17 +40,30 @@ public final class WakeupSignal implements AutoCloseable {
     return pipe.source();
   }
 
-  /** Makes the owner's poll return soon. Callable from any thread. */
+  /**
+   * Makes the owner's poll return soon. Callable from any thread. Does nothing once the signal is
+   * closed: the owner has stopped, so there is nobody to wake (a thread that asks the owner to
+   * stop can lose that race, and must not fail for it).
+   */
   public void wake() {
     if (pending.compareAndSet(false, true)) {
       synchronized (one) {
         one.clear();
         one.put((byte) 1).flip();
+        // Writing to an NIO channel from an interrupted thread closes the channel for everyone;
+        // the interrupt is kept for the caller, not spent on the pipe.
+        boolean interrupted = Thread.interrupted();
         try {
           pipe.sink().write(one);
+        } catch (ClosedChannelException e) {
+          // Closed by the owner: see above.
         } catch (IOException e) {
           pending.set(false);
           throw new UncheckedIOException("cannot write wake-up pipe", e);
+        } finally {
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
         }
       }
     }
