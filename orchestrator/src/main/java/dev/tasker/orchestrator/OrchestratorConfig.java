@@ -291,7 +291,7 @@ public record OrchestratorConfig(
 
     Builder set(String key, String value) {
       switch (key) {
-        case "endpoints" -> endpoints = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        case "endpoints" -> endpoints = list(value);
         case "batch_size" -> batchSize = (int) number(key, value);
         case "max_steps_per_round" -> maxStepsPerRound = (int) number(key, value);
         case "result_timeout_ms" -> resultTimeoutMs = number(key, value);
@@ -303,10 +303,15 @@ public record OrchestratorConfig(
         case "pool_size" -> poolSize = (int) number(key, value);
         case "sweep_interval_ms" -> sweepIntervalMs = number(key, value);
         case "max_results_per_transaction" -> maxResultsPerTransaction = (int) number(key, value);
-        case "encodings" -> encodings = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        case "encodings" -> encodings = list(value);
         default -> throw new ConfigurationException("unknown setting '" + key + "'");
       }
       return this;
+    }
+
+    /** A comma-separated list, blanks dropped. */
+    private static List<String> list(String value) {
+      return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     private static long number(String key, String value) {

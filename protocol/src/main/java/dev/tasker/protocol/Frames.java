@@ -111,6 +111,22 @@ public final class Frames {
         && Arrays.equals(frames.get(1), MessageType.ERROR.wireName().getBytes(StandardCharsets.US_ASCII));
   }
 
+  /**
+   * Refuses a message that never travels to this receiver, before its body is decoded.
+   *
+   * @param receiver {@link MessageType.Direction#TO_WORKER} on a worker, {@link
+   *     MessageType.Direction#TO_ORCHESTRATOR} on the orchestrator
+   * @throws MalformedMessageException with code {@code unexpected_message}
+   */
+  public static void requireSentTo(Envelope envelope, MessageType.Direction receiver) {
+    MessageType type = envelope.type();
+    if (type.direction() != receiver && type.direction() != MessageType.Direction.BOTH) {
+      String to = receiver == MessageType.Direction.TO_WORKER ? "a worker" : "an orchestrator";
+      throw new MalformedMessageException(ErrorCode.UNEXPECTED_MESSAGE,
+          type.wireName() + " is never sent to " + to, type.wireName(), null);
+    }
+  }
+
   /** Parses and decodes a received message in a session using {@code sessionCodec}. */
   public static Message decode(List<byte[]> frames, MessageCodec sessionCodec) {
     return decodeBody(parse(frames), sessionCodec);

@@ -158,6 +158,33 @@ public final class JsonCodec implements MessageCodec {
     }
   }
 
+  /**
+   * Whether a string or object key anywhere in {@code value} holds U+0000. Results must not
+   * (PostgreSQL cannot store it): the orchestrator refuses them and workers must not send them.
+   */
+  public static boolean holdsNul(JsonNode value) {
+    if (value == null) {
+      return false;
+    }
+    if (value.isTextual()) {
+      return value.textValue().indexOf('\u0000') >= 0;
+    }
+    for (var fields = value.fields(); fields.hasNext(); ) {
+      var field = fields.next();
+      if (field.getKey().indexOf('\u0000') >= 0 || holdsNul(field.getValue())) {
+        return true;
+      }
+    }
+    if (value.isArray()) {
+      for (JsonNode element : value) {
+        if (holdsNul(element)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Encodes {@code message} as a JSON tree. */
   public JsonNode toTree(Message message) {
     return mapper.valueToTree(message);

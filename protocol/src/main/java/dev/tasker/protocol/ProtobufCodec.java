@@ -99,7 +99,7 @@ public final class ProtobufCodec implements MessageCodec {
         }
         case HEARTBEAT -> {
           TaskerV1.Heartbeat m = TaskerV1.Heartbeat.parseFrom(body);
-          yield new Heartbeat(instant(m.hasSentAt(), m.getSentAt(), type, "sent_at"));
+          yield new Heartbeat(instant(m.hasSentAt(), m.getSentAt(), "sent_at"));
         }
         case CREDIT -> new Credit(TaskerV1.Credit.parseFrom(body).getCredit());
         case GOODBYE -> new Goodbye(TaskerV1.Goodbye.parseFrom(body).getReason());
@@ -273,9 +273,8 @@ public final class ProtobufCodec implements MessageCodec {
   // ---- decoding ----
 
   private static Hello hello(TaskerV1.Hello m) {
-    MessageType type = MessageType.HELLO;
     List<UUID> held = m.hasHeldBatches()
-        ? uuids(m.getHeldBatches().getBatchIdsList(), type, "held_batches")
+        ? uuids(m.getHeldBatches().getBatchIdsList(), "held_batches")
         : null;
     return new Hello(m.getWorkerId(), m.getLanguage(), m.getSdkVersion(), m.getProtocolVersionsList(),
         m.getHandlersList(), m.getConcurrency(),
@@ -295,8 +294,8 @@ public final class ProtobufCodec implements MessageCodec {
       new TreeMap<>(s.getPreviousResultsJsonMap()).forEach((name, json) ->
           previous.put(name, JSON.readValue(json, type, at + "previous_results_json[" + name + "]")));
       steps.add(new StepExecutionRequest(
-          uuid(s.getStepId(), type, at + "step_id"),
-          uuid(s.getTaskId(), type, at + "task_id"),
+          Ids.parse(s.getStepId(), at + "step_id"),
+          Ids.parse(s.getTaskId(), at + "task_id"),
           s.getStepName(),
           s.getHandler(),
           s.hasHandlerConfigJson() ? JSON.readValue(s.getHandlerConfigJson(), type, at + "handler_config_json") : null,
@@ -305,21 +304,21 @@ public final class ProtobufCodec implements MessageCodec {
           new StepMetadata(s.getMetadata().getAttempt(), s.getMetadata().getMaxAttempts(),
               s.getMetadata().getTimeoutMs())));
     }
-    return new StepBatchRequest(uuid(m.getBatchId(), type, "batch_id"), m.getProtocolVersion(), steps);
+    return new StepBatchRequest(Ids.parse(m.getBatchId(), "batch_id"), m.getProtocolVersion(), steps);
   }
 
   private static PartialResult partialResult(TaskerV1.PartialResult m) {
     MessageType type = MessageType.PARTIAL_RESULT;
     return new PartialResult(
-        uuid(m.getBatchId(), type, "batch_id"),
-        uuid(m.getStepId(), type, "step_id"),
+        Ids.parse(m.getBatchId(), "batch_id"),
+        Ids.parse(m.getStepId(), "step_id"),
         m.getAttempt(),
         status(m.getStatus(), "status"),
         m.hasOutputJson() ? JSON.readValue(m.getOutputJson(), type, "output_json") : null,
         m.hasError() ? error(m.getError(), "error") : null,
         m.getWorkerId(),
         m.getSequence(),
-        instant(m.hasTimestamp(), m.getTimestamp(), type, "timestamp"),
+        instant(m.hasTimestamp(), m.getTimestamp(), "timestamp"),
         m.getExecutionTimeMs());
   }
 
@@ -330,7 +329,7 @@ public final class ProtobufCodec implements MessageCodec {
       TaskerV1.StepSummary s = m.getStepSummaries(i);
       String at = "step_summaries[" + i + "].";
       summaries.add(new StepSummary(
-          uuid(s.getStepId(), type, at + "step_id"),
+          Ids.parse(s.getStepId(), at + "step_id"),
           s.getAttempt(),
           status(s.getStatus(), at + "status"),
           s.hasOutputJson() ? JSON.readValue(s.getOutputJson(), type, at + "output_json") : null,
@@ -338,25 +337,24 @@ public final class ProtobufCodec implements MessageCodec {
           s.getExecutionTimeMs()));
     }
     return new BatchCompletion(
-        uuid(m.getBatchId(), type, "batch_id"),
+        Ids.parse(m.getBatchId(), "batch_id"),
         m.getTotalSteps(),
         m.getCompletedSteps(),
         m.getFailedSteps(),
         m.getInProgressSteps(),
         summaries,
-        instant(m.hasCompletedAt(), m.getCompletedAt(), type, "completed_at"));
+        instant(m.hasCompletedAt(), m.getCompletedAt(), "completed_at"));
   }
 
   private static Ack ack(TaskerV1.Ack m) {
-    MessageType type = MessageType.ACK;
     List<Ack.ResultRef> refs = new ArrayList<>(m.getPartialResultsCount());
     for (int i = 0; i < m.getPartialResultsCount(); i++) {
       TaskerV1.ResultRef ref = m.getPartialResults(i);
       refs.add(new Ack.ResultRef(
-          uuid(ref.getBatchId(), type, "partial_results[" + i + "].batch_id"),
-          uuid(ref.getStepId(), type, "partial_results[" + i + "].step_id")));
+          Ids.parse(ref.getBatchId(), "partial_results[" + i + "].batch_id"),
+          Ids.parse(ref.getStepId(), "partial_results[" + i + "].step_id")));
     }
-    return new Ack(refs, uuids(m.getBatchCompletionsList(), type, "batch_completions"));
+    return new Ack(refs, uuids(m.getBatchCompletionsList(), "batch_completions"));
   }
 
   private static ProtocolError protocolError(TaskerV1.ProtocolError m) {
@@ -392,7 +390,7 @@ public final class ProtobufCodec implements MessageCodec {
     return JSON.readValue(json, type, field);
   }
 
-  private static Instant instant(boolean present, Timestamp timestamp, MessageType type, String field) {
+  private static Instant instant(boolean present, Timestamp timestamp, String field) {
     if (!present) {
       throw new IllegalArgumentException(field + " is required");
     }
@@ -411,16 +409,11 @@ public final class ProtobufCodec implements MessageCodec {
     return instant;
   }
 
-  private static UUID uuid(String text, MessageType type, String field) {
-    return Ids.parse(text, field);
-  }
-
-  private static List<UUID> uuids(List<String> texts, MessageType type, String field) {
+  private static List<UUID> uuids(List<String> texts, String field) {
     List<UUID> ids = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {
-      ids.add(uuid(texts.get(i), type, field + "[" + i + "]"));
+      ids.add(Ids.parse(texts.get(i), field + "[" + i + "]"));
     }
     return ids;
   }
-
 }

@@ -132,37 +132,34 @@ class ProtobufCodecTest {
         "error is required when status is failed");
   }
 
-  @Test
-  void a_step_whose_task_context_is_not_an_object_is_refused() {
-    TaskerV1.StepBatch batch = TaskerV1.StepBatch.newBuilder()
+  /** A one-step batch whose step is valid but for what {@code change} does to it. */
+  private static byte[] aBatchWithOneStep(java.util.function.Consumer<TaskerV1.StepExecutionRequest.Builder> change) {
+    TaskerV1.StepExecutionRequest.Builder step = TaskerV1.StepExecutionRequest.newBuilder()
+        .setStepId(UUID.randomUUID().toString())
+        .setTaskId(UUID.randomUUID().toString())
+        .setStepName("s")
+        .setHandler("h")
+        .setTaskContextJson("{}")
+        .setMetadata(TaskerV1.StepMetadata.newBuilder().setAttempt(1).setMaxAttempts(1).setTimeoutMs(10));
+    change.accept(step);
+    return TaskerV1.StepBatch.newBuilder()
         .setBatchId(UUID.randomUUID().toString())
         .setProtocolVersion("1")
-        .addSteps(TaskerV1.StepExecutionRequest.newBuilder()
-            .setStepId(UUID.randomUUID().toString())
-            .setTaskId(UUID.randomUUID().toString())
-            .setStepName("s")
-            .setHandler("h")
-            .setTaskContextJson("[1]")
-            .setMetadata(TaskerV1.StepMetadata.newBuilder().setAttempt(1).setMaxAttempts(1).setTimeoutMs(10)))
-        .build();
+        .addSteps(step)
+        .build()
+        .toByteArray();
+  }
 
-    assertMalformed(MessageType.STEP_BATCH, batch.toByteArray(), "task_context must be a JSON object");
+  @Test
+  void a_step_whose_task_context_is_not_an_object_is_refused() {
+    assertMalformed(MessageType.STEP_BATCH, aBatchWithOneStep(step -> step.setTaskContextJson("[1]")),
+        "task_context must be a JSON object");
   }
 
   @Test
   void a_step_without_metadata_is_named() {
-    TaskerV1.StepBatch batch = TaskerV1.StepBatch.newBuilder()
-        .setBatchId(UUID.randomUUID().toString())
-        .setProtocolVersion("1")
-        .addSteps(TaskerV1.StepExecutionRequest.newBuilder()
-            .setStepId(UUID.randomUUID().toString())
-            .setTaskId(UUID.randomUUID().toString())
-            .setStepName("s")
-            .setHandler("h")
-            .setTaskContextJson("{}"))
-        .build();
-
-    assertMalformed(MessageType.STEP_BATCH, batch.toByteArray(), "steps[0].metadata is required");
+    assertMalformed(MessageType.STEP_BATCH, aBatchWithOneStep(TaskerV1.StepExecutionRequest.Builder::clearMetadata),
+        "steps[0].metadata is required");
   }
 
   @Test

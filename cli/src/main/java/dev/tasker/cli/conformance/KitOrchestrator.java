@@ -182,6 +182,11 @@ final class KitOrchestrator implements AutoCloseable {
     return inbox.stream().filter(r -> r.type() != MessageType.HEARTBEAT).toList();
   }
 
+  /** Forgets the messages received and not yet taken (heartbeats stay on record). */
+  void discardPending() {
+    inbox.removeIf(r -> r.type() != MessageType.HEARTBEAT);
+  }
+
   /** Keeps the session going for {@code duration}. */
   void idle(Duration duration) {
     long deadline = System.nanoTime() + duration.toNanos();

@@ -289,7 +289,7 @@ final class SessionScenarios {
       held = "with held_batches listing the batch";
     }
     // Results sent before the new WELCOME went to nobody; only those after it count.
-    run.kit.pending().forEach(r -> run.kit.next(Duration.ZERO, x -> x == r));
+    run.kit.discardPending();
     run.welcome(hello, run.kit.heartbeatIntervalMs());
     BatchOutcome outcome = run.await(batch);
     for (StepExecutionRequest step : steps) {
@@ -372,7 +372,7 @@ final class SessionScenarios {
     Received hello = run.kit.next(ANSWER_TIMEOUT, r -> r.type() == MessageType.HELLO);
     check(hello != null && hello.problem() == null, "no valid HELLO within " + ANSWER_TIMEOUT.toSeconds()
         + " s of ERROR not_registered");
-    run.kit.pending().forEach(r -> run.kit.next(Duration.ZERO, x -> x == r));
+    run.kit.discardPending();
     return (Hello) hello.message();
   }
 

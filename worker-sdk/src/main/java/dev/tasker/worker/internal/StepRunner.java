@@ -1,5 +1,6 @@
 package dev.tasker.worker.internal;
 
+import dev.tasker.protocol.JsonCodec;
 import dev.tasker.protocol.StepError;
 import dev.tasker.protocol.StepStatus;
 import dev.tasker.worker.StepContext;
@@ -124,7 +125,7 @@ public final class StepRunner {
     if (output == null) {
       return null;
     }
-    if (containsNul(output)) {
+    if (JsonCodec.holdsNul(output)) {
       return "a string contains the character U+0000, which cannot be stored";
     }
     long size;
@@ -136,26 +137,6 @@ public final class StepRunner {
     return size > MAX_OUTPUT_BYTES
         ? "it is " + size + " bytes of JSON; at most " + MAX_OUTPUT_BYTES + " fit in a message"
         : null;
-  }
-
-  private static boolean containsNul(JsonNode node) {
-    if (node.isTextual()) {
-      return node.textValue().indexOf('\u0000') >= 0;
-    }
-    if (node.isContainerNode()) {
-      for (var fields = node.fields(); fields.hasNext(); ) {
-        var field = fields.next();
-        if (field.getKey().indexOf('\u0000') >= 0 || containsNul(field.getValue())) {
-          return true;
-        }
-      }
-      for (JsonNode element : node.isArray() ? node : List.<JsonNode>of()) {
-        if (containsNul(element)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   /** Replaces NUL characters, which cannot be stored, in error texts. */

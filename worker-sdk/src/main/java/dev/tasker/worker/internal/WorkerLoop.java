@@ -12,7 +12,6 @@ import dev.tasker.protocol.Hello;
 import dev.tasker.protocol.JsonCodec;
 import dev.tasker.protocol.Message;
 import dev.tasker.protocol.MessageType;
-import dev.tasker.protocol.MalformedMessageException;
 import dev.tasker.protocol.MessageCodec;
 import dev.tasker.protocol.ProtocolError;
 import dev.tasker.protocol.ProtocolException;
@@ -190,10 +189,7 @@ public final class WorkerLoop implements Runnable {
       Message message;
       try {
         Envelope envelope = Frames.parse(frames);
-        if (envelope.type().direction() == MessageType.Direction.TO_ORCHESTRATOR) {
-          throw new MalformedMessageException(ErrorCode.UNEXPECTED_MESSAGE,
-              envelope.type().wireName() + " is never sent to a worker", envelope.type().wireName(), null);
-        }
+        Frames.requireSentTo(envelope, MessageType.Direction.TO_WORKER);
         message = Frames.decodeBody(envelope, codec);
       } catch (ProtocolException e) {
         log.warn("worker {} refused a message from the orchestrator: {}",
@@ -207,6 +203,7 @@ public final class WorkerLoop implements Runnable {
     }
   }
 
+  /** Acts on a message; {@link Frames#requireSentTo} has refused the types a worker never gets. */
   private void handle(Message message) {
     if (message instanceof Welcome welcome) {
       onWelcome(welcome);
@@ -223,13 +220,6 @@ public final class WorkerLoop implements Runnable {
       log.error("orchestrator rejected worker {}: {}", settings.workerId(), reject.reason());
     } else if (message instanceof ProtocolError error) {
       onError(error);
-    } else {
-      send(
-          new ProtocolError(
-              ErrorCode.UNEXPECTED_MESSAGE,
-              message.type().wireName() + " is never sent to a worker",
-              message.type().wireName(),
-              null));
     }
   }
 

@@ -238,20 +238,14 @@ public final class RouterGateway implements Runnable {
     if (session != null) {
       session.seen(now);
     }
-    if (envelope.type().direction() == MessageType.Direction.TO_WORKER) {
-      throw new MalformedMessageException(
-          ErrorCode.UNEXPECTED_MESSAGE,
-          envelope.type().wireName() + " is never sent to an orchestrator",
-          envelope.type().wireName(),
-          null);
-    }
+    Frames.requireSentTo(envelope, MessageType.Direction.TO_ORCHESTRATOR);
     Message message = decode(envelope, session);
     if (message instanceof PartialResult || message instanceof BatchCompletion) {
       // The ledger keeps every result as JSON, whatever encoding it arrived in.
       String json = session == null || session.codec() == JsonCodec.instance()
           ? new String(envelope.body(), StandardCharsets.UTF_8)
           : JsonCodec.instance().toJson(message);
-      if (json.contains(NUL_ESCAPE) && containsNul(JsonCodec.instance().toTree(message))) {
+      if (json.contains(NUL_ESCAPE) && JsonCodec.holdsNul(JsonCodec.instance().toTree(message))) {
         throw new MalformedMessageException(
             ErrorCode.MALFORMED_BODY,
             envelope.type().wireName() + ": strings must not contain \\u0000 (it cannot be stored)",
@@ -295,27 +289,6 @@ public final class RouterGateway implements Runnable {
       }
     }
     return true;
-  }
-
-  /** Whether a string or key anywhere in {@code node} holds U+0000, which PostgreSQL cannot store. */
-  private static boolean containsNul(com.fasterxml.jackson.databind.JsonNode node) {
-    if (node.isTextual()) {
-      return node.textValue().indexOf('\u0000') >= 0;
-    }
-    for (var fields = node.fields(); fields.hasNext(); ) {
-      var field = fields.next();
-      if (field.getKey().indexOf('\u0000') >= 0 || containsNul(field.getValue())) {
-        return true;
-      }
-    }
-    if (node.isArray()) {
-      for (com.fasterxml.jackson.databind.JsonNode element : node) {
-        if (containsNul(element)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   /**
