@@ -26,8 +26,13 @@ final class Databases {
    * TASKER_DATABASE_URL if set, else a throw-away embedded one.
    */
   static Choice externalOrEmbedded(String url) {
+    return externalOrEmbedded(url, System.getenv());
+  }
+
+  /** Like {@link #externalOrEmbedded(String)}, reading TASKER_DATABASE_URL from {@code environment}. */
+  static Choice externalOrEmbedded(String url, Map<String, String> environment) {
     Optional<DatabaseSettings> external =
-        url != null ? Optional.of(DatabaseSettings.parse(url)) : DatabaseSettings.fromEnvironment(System.getenv());
+        url != null ? Optional.of(DatabaseSettings.parse(url)) : DatabaseSettings.fromEnvironment(environment);
     if (external.isPresent()) {
       return new Choice(external.get(), null, "external PostgreSQL " + external.get().jdbcUrl());
     }
@@ -41,7 +46,15 @@ final class Databases {
    * in {@code dataDirectory} across runs.
    */
   static Choice externalOrPersistentEmbedded(Path dataDirectory) {
-    Optional<DatabaseSettings> external = DatabaseSettings.fromEnvironment(System.getenv());
+    return externalOrPersistentEmbedded(dataDirectory, System.getenv());
+  }
+
+  /**
+   * Like {@link #externalOrPersistentEmbedded(Path)}, reading TASKER_DATABASE_URL from {@code
+   * environment}.
+   */
+  static Choice externalOrPersistentEmbedded(Path dataDirectory, Map<String, String> environment) {
+    Optional<DatabaseSettings> external = DatabaseSettings.fromEnvironment(environment);
     if (external.isPresent()) {
       return new Choice(external.get(), null, "external PostgreSQL " + external.get().jdbcUrl());
     }

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The chaos runs' PostgreSQL: an embedded server on a fixed port with its data in a directory of
  * its own, so it can be stopped and started again under running processes. Each scenario gets a
- * database of its own.
+ * database of its own. Durable (fsync and synchronous commit on), though its data is thrown away:
+ * it stands for a real PostgreSQL being restarted, and durability costs the chaos runs no time.
  */
 final class ChaosPostgres implements AutoCloseable {
 
