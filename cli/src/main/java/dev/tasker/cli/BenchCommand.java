@@ -1,55 +1,78 @@
 package dev.tasker.cli;
 
+import dev.tasker.cli.BenchReadings.Drain;
+import dev.tasker.orchestrator.CreatedTask;
 import dev.tasker.orchestrator.TaskRequest;
-import dev.tasker.orchestrator.TaskState;
 import dev.tasker.orchestrator.TaskerClient;
 import dev.tasker.protocol.Ids;
-import dev.tasker.worker.StepWorker;
-import java.time.Duration;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tasker bench}: throughput and latency with workers in the same process (over TCP
- * loopback). Prints one line:
- * {@code bench: steps=<n> steps_per_s=<x> hop_p50_ms=<x> hop_p99_ms=<x> create_p50_ms=<x>}.
+ * {@code tasker bench}: what users compare, measured against a real PostgreSQL with the
+ * orchestrator in this process and workers over TCP. One line per phase, then a summary line; see
+ * {@code docs/performance.md}.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measure throughput and latency with co-located workers.",
-      "Runs (a) independent single-step tasks, then (b) linear 4-step tasks. A hop is a parent's",
-      "end to its child's start on a worker. Database: embedded, or TASKER_DATABASE_URL.",
-      "Prints one line: bench: steps= steps_per_s= hop_p50_ms= hop_p99_ms= create_p50_ms="
+      "Measure throughput and latency: the orchestrator in this process, workers over TCP.",
+      "Phases, after an unmeasured warm-up: create (one task at a time, then in bulk),",
+      "drain_single (single-step tasks queued first, then workers start), drain_dag (diamond tasks,",
+      "the same way; saturation: the hops while it drains), latency (4-step linear tasks one at a",
+      "time at idle). A hop is a parent's end to its child's start. With --backlog N, drains a",
+      "backlog of N single-step tasks instead and prints steps/s per tenth of it. Database:",
+      "--database-url, TASKER_DATABASE_URL or the embedded one (durable). Use an empty database.",
+      "Ends with: bench: drain_single_steps_per_s= drain_dag_steps_per_s= hop_p50_ms= hop_p99_ms=",
+      "task4_p50_ms= create_p50_ms= bulk_create_per_s= saturation_hop_p50_ms="
     })
 final class BenchCommand implements Callable<Integer> {
 
-  @Option(names = "--single", defaultValue = "20000", description = "Single-step tasks (default: ${DEFAULT-VALUE}).")
+  private static final List<String> TEMPLATES =
+      List.of("bench/single.yaml", "bench/linear.yaml", "bench/diamond.yaml");
+  private static final int BULK = 1000;
+
+  @Option(names = "--creates", defaultValue = "1000", description = "Tasks created one at a time (default: ${DEFAULT-VALUE}).")
+  int creates;
+
+  @Option(names = "--single", defaultValue = "50000", description = "Single-step tasks to drain (default: ${DEFAULT-VALUE}).")
   int single;
 
-  @Option(names = "--linear", defaultValue = "500", description = "Linear 4-step tasks (default: ${DEFAULT-VALUE}).")
-  int linear;
+  @Option(names = "--dag", defaultValue = "20000", description = "Diamond tasks to drain (default: ${DEFAULT-VALUE}).")
+  int dag;
+
+  @Option(names = "--latency", defaultValue = "200", description = "Linear 4-step tasks run one at a time (default: ${DEFAULT-VALUE}).")
+  int latency;
+
+  @Option(names = "--warm-up", defaultValue = "20000",
+      description = "Steps run before measuring, so that the JVM's code is compiled (default: ${DEFAULT-VALUE}).")
+  int warmUp;
+
+  @Option(names = "--backlog", defaultValue = "0",
+      description = "Drain a backlog of this many single-step tasks (up to 1000000) instead of the phases.")
+  int backlog;
 
   @Option(names = "--workers", defaultValue = "2", description = "Workers (default: ${DEFAULT-VALUE}).")
   int workers;
 
-  @Option(names = "--concurrency", defaultValue = "256", description = "Steps per worker at once (default: ${DEFAULT-VALUE}).")
-  int concurrency;
+  @Option(names = "--worker-processes",
+      description = "Run the workers as separate processes (tasker worker) instead of in this JVM.")
+  boolean workerProcesses;
 
-  @Option(names = "--submitters", defaultValue = "4", description = "Threads creating tasks (default: ${DEFAULT-VALUE}).")
-  int submitters;
+  @Option(names = "--concurrency", defaultValue = "128", description = "Credit of each worker (default: ${DEFAULT-VALUE}).")
+  int concurrency;
 
   @Option(names = "--batch-size", defaultValue = "100", description = "Steps per batch (default: ${DEFAULT-VALUE}).")
   int batchSize;
@@ -57,86 +80,238 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--database-url", description = "Database to use instead of TASKER_DATABASE_URL or the embedded one.")
   String databaseUrl;
 
+  private final String run = Ids.newId().toString();
+  private int workerGeneration;
+  private LocalSystem system;
+  private BenchReadings readings;
+
   @Override
   public Integer call() throws Exception {
-    BenchTimings timings = new BenchTimings();
-    String run = Ids.newId().toString();
-    try (LocalSystem system = LocalSystem.start(databaseUrl, List.of("bench/single.yaml", "bench/linear.yaml"), batchSize)) {
-      List<StepWorker> started = new ArrayList<>();
-      try {
-        for (int i = 0; i < workers; i++) {
-          StepWorker worker = StepWorker.builder().endpoint(system.orchestrator.tcpEndpoint())
-              .handler("bench.noop", timings.handler()).concurrency(concurrency).build().start();
-          worker.awaitRegistered(Duration.ofSeconds(30));
-          started.add(worker);
+    if (backlog < 0 || backlog > 1_000_000) {
+      throw new IllegalArgumentException("--backlog must be from 0 to 1000000 but was " + backlog);
+    }
+    try (LocalSystem started = LocalSystem.start(databaseUrl, TEMPLATES, batchSize)) {
+      system = started;
+      readings = new BenchReadings(system.pool);
+      System.out.println("bench: database " + system.database.description());
+      warmUp();
+      return backlog > 0 ? backlogRun() : phases();
+    }
+  }
+
+  /** Runs steps unmeasured, through every path the phases take, so that they measure compiled code. */
+  private void warmUp() throws Exception {
+    if (warmUp == 0) {
+      return;
+    }
+    long started = System.nanoTime();
+    String tag = tag("warm_up");
+    UUID lastSingle = createInBulk("single_step", tag, warmUp / 2, 0);
+    UUID lastDiamond = createInBulk("diamond", tag, warmUp / 8, warmUp);
+    try (BenchWorkers running = startWorkers()) {
+      drain("warm_up", tag, warmUp, lastSingle, running);
+      drain("warm_up", tag, warmUp, lastDiamond, running);
+      runOneAtATime(tag("warm_up_one_by_one"), Math.min(100, warmUp / 100), new double[Math.min(100, warmUp / 100)],
+          new HashMap<>());
+    }
+    print("bench: phase=warm_up steps=%d elapsed_ms=%d", warmUp, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private int phases() throws Exception {
+    String singleTag = tag("drain_single");
+    double[] createMs = createOneByOne("single_step", singleTag, creates);
+    long bulkStarted = System.nanoTime();
+    UUID lastSingle = createInBulk("single_step", singleTag, single, creates);
+    double bulkPerSecond = single / ((System.nanoTime() - bulkStarted) / 1e9);
+    print("bench: phase=create creates=%d create_p50_ms=%.2f create_p99_ms=%.2f bulk_tasks=%d bulk_create_per_s=%.0f",
+        creates, percentile(createMs, 50), percentile(createMs, 99), single, bulkPerSecond);
+
+    Drain drainSingle;
+    try (BenchWorkers running = startWorkers()) {
+      drainSingle = drain("drain_single", singleTag, creates + single, lastSingle, running);
+    }
+    print("bench: phase=drain_single tasks=%d steps=%d elapsed_ms=%d steps_per_s=%.0f not_complete=%d",
+        creates + single, drainSingle.steps(), drainSingle.elapsedMicros() / 1000, drainSingle.stepsPerSecond(),
+        drainSingle.notComplete());
+
+    String dagTag = tag("drain_dag");
+    UUID lastDiamond = createInBulk("diamond", dagTag, dag, 0);
+    Drain drainDag;
+    Latency light;
+    try (BenchWorkers running = startWorkers()) {
+      drainDag = drain("drain_dag", dagTag, dag, lastDiamond, running);
+      light = latency(tag("latency"), running);
+    }
+    print("bench: phase=drain_dag tasks=%d steps=%d elapsed_ms=%d steps_per_s=%.0f not_complete=%d",
+        dag, drainDag.steps(), drainDag.elapsedMicros() / 1000, drainDag.stepsPerSecond(), drainDag.notComplete());
+    double[] saturation = millis(readings.hops(dagTag));
+    print("bench: phase=saturation hops=%d hop_p50_ms=%.2f hop_p99_ms=%.2f",
+        saturation.length, percentile(saturation, 50), percentile(saturation, 99));
+    print("bench: phase=latency tasks=%d task4_p50_ms=%.2f task4_p99_ms=%.2f hop_p50_ms=%.2f hop_p99_ms=%.2f"
+            + " first_start_p50_ms=%.2f",
+        latency, percentile(light.endToEndMs(), 50), percentile(light.endToEndMs(), 99),
+        percentile(light.hopMs(), 50), percentile(light.hopMs(), 99), percentile(light.firstStartMs(), 50));
+
+    print("bench: drain_single_steps_per_s=%.0f drain_dag_steps_per_s=%.0f hop_p50_ms=%.2f hop_p99_ms=%.2f"
+            + " task4_p50_ms=%.2f create_p50_ms=%.2f bulk_create_per_s=%.0f saturation_hop_p50_ms=%.2f",
+        drainSingle.stepsPerSecond(), drainDag.stepsPerSecond(), percentile(light.hopMs(), 50),
+        percentile(light.hopMs(), 99), percentile(light.endToEndMs(), 50), percentile(createMs, 50), bulkPerSecond,
+        percentile(saturation, 50));
+    return drainSingle.notComplete() + drainDag.notComplete() == 0 ? 0 : 1;
+  }
+
+  private int backlogRun() throws Exception {
+    String backlogTag = tag("backlog");
+    long started = System.nanoTime();
+    UUID last = createInBulk("single_step", backlogTag, backlog, 0);
+    print("bench: phase=create bulk_tasks=%d bulk_create_per_s=%.0f", backlog,
+        backlog / ((System.nanoTime() - started) / 1e9));
+    Drain drained;
+    try (BenchWorkers running = startWorkers()) {
+      drained = drain("backlog", backlogTag, backlog, last, running);
+    }
+    double[] rates = drained.decileRates();
+    StringBuilder line = new StringBuilder();
+    for (double rate : rates) {
+      line.append(line.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.0f", rate));
+    }
+    print("bench: phase=backlog steps=%d elapsed_ms=%d steps_per_s=%.0f not_complete=%d steps_per_s_by_tenth=%s",
+        drained.steps(), drained.elapsedMicros() / 1000, drained.stepsPerSecond(), drained.notComplete(), line);
+    print("bench: backlog_steps=%d backlog_steps_per_s=%.0f first_tenth_steps_per_s=%.0f last_tenth_steps_per_s=%.0f"
+            + " last_to_first=%.2f",
+        drained.steps(), drained.stepsPerSecond(), rates[0], rates[rates.length - 1], rates[rates.length - 1] / rates[0]);
+    return drained.notComplete() == 0 ? 0 : 1;
+  }
+
+  /** Creates tasks one at a time from one thread; returns each call's duration in milliseconds. */
+  private double[] createOneByOne(String template, String tag, int count) {
+    TaskerClient client = system.orchestrator.client();
+    double[] durations = new double[count];
+    for (int i = 0; i < count; i++) {
+      TaskRequest request = request(template, tag, i);
+      long before = System.nanoTime();
+      client.initializeTask(request);
+      durations[i] = (System.nanoTime() - before) / 1e6;
+    }
+    return durations;
+  }
+
+  /**
+   * Creates tasks {@value #BULK} at a time.
+   *
+   * @param firstIndex the index (in the tasks' context and idempotency key) of the first
+   * @return the id of the last task created, or {@code null} when none was
+   */
+  private UUID createInBulk(String template, String tag, int count, int firstIndex) {
+    TaskerClient client = system.orchestrator.client();
+    UUID last = null;
+    for (int from = 0; from < count; from += BULK) {
+      List<TaskRequest> requests = new ArrayList<>(BULK);
+      for (int i = from; i < Math.min(count, from + BULK); i++) {
+        requests.add(request(template, tag, firstIndex + i));
+      }
+      List<CreatedTask> created = client.initializeTasks(requests);
+      last = created.get(created.size() - 1).taskId();
+    }
+    return last;
+  }
+
+  /**
+   * Waits until every task tagged {@code tag} has finished. The tasks drain in creation order, so
+   * the bench watches the last one (a read by key) and counts the unfinished ones, which reads them
+   * all, only once it is done: the bench must not load the database it measures.
+   */
+  private Drain drain(String phase, String tag, long tasks, UUID lastTask, BenchWorkers running) throws Exception {
+    if (lastTask == null) {
+      return readings.drain(tag);
+    }
+    long timeoutNanos = TimeUnit.SECONDS.toNanos(Math.max(600, tasks / 200));
+    try (Connection connection = system.pool.getConnection()) {
+      long deadline = System.nanoTime() + timeoutNanos;
+      while (!readings.finished(connection, lastTask) || readings.unfinished(tag) > 0) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(phase + ": tasks did not finish within " + timeoutNanos / 1_000_000_000 + " s");
         }
-        System.out.println("bench: database " + system.database.description());
-        TaskerClient client = system.orchestrator.client();
-        List<Long> createNanos = Collections.synchronizedList(new ArrayList<>());
-        Phase singlePhase = runPhase(client, "single_step", single, run, createNanos);
-        Phase linearPhase = runPhase(client, "linear_four", linear, run, createNanos);
-        report(singlePhase, linearPhase, timings, createNanos);
-        return singlePhase.failed() + linearPhase.failed() == 0 ? 0 : 1;
-      } finally {
-        started.forEach(StepWorker::close);
+        if (!running.allAlive()) {
+          throw new IllegalStateException(phase + ": a worker stopped; see " + running.where());
+        }
+        Thread.sleep(100);
+      }
+    }
+    return readings.drain(tag);
+  }
+
+  /** Linear tasks one at a time, each waited for. */
+  private record Latency(double[] endToEndMs, double[] hopMs, double[] firstStartMs) {}
+
+  private Latency latency(String tag, BenchWorkers running) throws Exception {
+    if (latency == 0) {
+      return new Latency(new double[0], new double[0], new double[0]);
+    }
+    running.awaitRegistered();
+    Map<UUID, Long> createdAt = new HashMap<>();
+    double[] endToEnd = new double[latency];
+    runOneAtATime(tag, latency, endToEnd, createdAt);
+    Map<UUID, Long> firstStarts = readings.startNanos(tag, "s1");
+    double[] firstStart = createdAt.entrySet().stream()
+        .filter(e -> firstStarts.containsKey(e.getKey()))
+        .mapToDouble(e -> (firstStarts.get(e.getKey()) - e.getValue()) / 1e6).toArray();
+    return new Latency(endToEnd, millis(readings.hops(tag)), firstStart);
+  }
+
+  /** Creates linear tasks one at a time and waits for each (polling its row every 0.2 ms). */
+  private void runOneAtATime(String tag, int count, double[] endToEnd, Map<UUID, Long> createdAt) throws Exception {
+    TaskerClient client = system.orchestrator.client();
+    try (Connection connection = system.pool.getConnection()) {
+      for (int i = 0; i < count; i++) {
+        long before = System.nanoTime();
+        CreatedTask task = client.initializeTask(request("linear_four", tag, i));
+        createdAt.put(task.taskId(), before);
+        long deadline = before + TimeUnit.SECONDS.toNanos(30);
+        while (!readings.finished(connection, task.taskId())) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("task " + task.taskId() + " did not finish within 30 s");
+          }
+          LockSupport.parkNanos(200_000);
+        }
+        endToEnd[i] = (System.nanoTime() - before) / 1e6;
       }
     }
   }
 
-  private record Phase(String name, int tasks, int steps, long elapsedNanos, long failed) {}
-
-  private Phase runPhase(TaskerClient client, String template, int tasks, String run, List<Long> createNanos)
-      throws Exception {
-    int stepsPerTask = template.equals("single_step") ? 1 : 4;
-    ExecutorService pool = Executors.newFixedThreadPool(submitters);
-    long started = System.nanoTime();
-    List<Future<List<UUID>>> futures = new ArrayList<>();
-    for (int s = 0; s < submitters; s++) {
-      int from = s;
-      futures.add(pool.submit(() -> {
-        List<UUID> ids = new ArrayList<>();
-        for (int i = from; i < tasks; i += submitters) {
-          TaskRequest request = TaskRequest.builder("bench", template)
-              .context(Map.of("run", run, "index", i)).build();
-          long before = System.nanoTime();
-          ids.add(client.initializeTask(request).taskId());
-          createNanos.add(System.nanoTime() - before);
-        }
-        return ids;
-      }));
-    }
-    List<UUID> ids = new ArrayList<>();
-    for (Future<List<UUID>> future : futures) {
-      ids.addAll(future.get());
-    }
-    pool.shutdown();
-    if (!client.awaitFinished(ids, Duration.ofMinutes(10), Duration.ofMillis(50))) {
-      throw new IllegalStateException(template + ": tasks did not finish within 10 minutes");
-    }
-    long elapsed = System.nanoTime() - started;
-    Map<TaskState, Long> states = client.statesOf(ids);
-    long failed = ids.size() - states.getOrDefault(TaskState.COMPLETE, 0L);
-    Phase phase = new Phase(template, tasks, tasks * stepsPerTask, elapsed, failed);
-    System.out.printf(Locale.ROOT, "bench: phase=%s tasks=%d steps=%d elapsed_ms=%d steps_per_s=%.1f failed=%d%n",
-        template, tasks, phase.steps(), elapsed / 1_000_000, phase.steps() / (elapsed / 1e9), failed);
-    return phase;
+  private BenchWorkers startWorkers() throws Exception {
+    String prefix = "bench-" + run.substring(24) + "-" + ++workerGeneration + "-";
+    return BenchWorkers.start(workerProcesses, workers, system.orchestrator.tcpEndpoint(), concurrency, prefix);
   }
 
-  private static void report(Phase a, Phase b, BenchTimings timings, List<Long> createNanos) {
-    int steps = a.steps() + b.steps();
-    double seconds = (a.elapsedNanos() + b.elapsedNanos()) / 1e9;
-    long[] hops = timings.hops();
-    Arrays.sort(hops);
-    long[] creates = createNanos.stream().mapToLong(Long::longValue).sorted().toArray();
-    System.out.printf(Locale.ROOT, "bench: steps=%d steps_per_s=%.1f hop_p50_ms=%.2f hop_p99_ms=%.2f create_p50_ms=%.2f%n",
-        steps, steps / seconds, percentile(hops, 50), percentile(hops, 99), percentile(creates, 50));
+  private TaskRequest request(String template, String tag, int index) {
+    return TaskRequest.builder("bench", template)
+        .context(Map.of("run", run, "index", index))
+        .idempotencyKey(tag + ":" + index)
+        .sourceSystem("tasker-bench")
+        .reason(tag)
+        .build();
   }
 
-  private static double percentile(long[] sortedNanos, int percentile) {
-    if (sortedNanos.length == 0) {
+  private String tag(String phase) {
+    return "bench " + run + " " + phase;
+  }
+
+  private static double[] millis(long[] nanos) {
+    return Arrays.stream(nanos).mapToDouble(n -> n / 1e6).toArray();
+  }
+
+  static double percentile(double[] values, int percentile) {
+    if (values.length == 0) {
       return Double.NaN;
     }
-    int index = (int) Math.ceil(percentile / 100.0 * sortedNanos.length) - 1;
-    return sortedNanos[Math.max(0, Math.min(index, sortedNanos.length - 1))] / 1e6;
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(index, sorted.length - 1))];
+  }
+
+  private static void print(String format, Object... args) {
+    System.out.println(String.format(Locale.ROOT, format, args));
   }
 }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run a Java worker serving the example handlers.",
-      "Serves the order fulfillment and diamond handlers (or, with --handlers chaos, the chaos ones).",
+      "Serves the order fulfillment and diamond handlers (or, with --handlers, the chaos, conformance",
+      "or bench ones).",
       "It drains on SIGTERM or Ctrl-C: no new steps, running steps finish and are reported."
     })
 final class WorkerCommand implements Callable<Integer> {
@@ -36,7 +37,7 @@ final class WorkerCommand implements Callable<Integer> {
   String workerId;
 
   @Option(names = "--handlers", defaultValue = "examples",
-      description = "Which handlers to serve: examples, chaos or conformance (default: ${DEFAULT-VALUE}).")
+      description = "Which handlers to serve: examples, chaos, conformance or bench (default: ${DEFAULT-VALUE}).")
   String handlerSet;
 
   @Option(names = "--drain-timeout-seconds", defaultValue = "30",
@@ -49,8 +50,9 @@ final class WorkerCommand implements Callable<Integer> {
       case "examples" -> ExampleHandlers.all();
       case "chaos" -> ChaosHandlers.all();
       case "conformance" -> ConformanceHandlers.all();
+      case "bench" -> Map.of(BenchHandler.NAME, new BenchHandler());
       default -> throw new IllegalArgumentException(
-          "--handlers must be examples, chaos or conformance but was '" + handlerSet + "'");
+          "--handlers must be examples, chaos, conformance or bench but was '" + handlerSet + "'");
     };
     StepWorker.Builder builder =
         StepWorker.builder()

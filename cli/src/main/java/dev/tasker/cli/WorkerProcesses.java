@@ -27,6 +27,16 @@ final class WorkerProcesses implements AutoCloseable {
    */
   static WorkerProcesses start(int count, String endpoint, int concurrency, String idPrefix, Path logDirectory)
       throws IOException {
+    return start(count, endpoint, concurrency, idPrefix, logDirectory, "examples", List.of());
+  }
+
+  /**
+   * Starts {@code count} workers serving a handler set of {@code tasker worker --handlers}.
+   *
+   * @param jvmOptions extra options for each worker's JVM, such as a heap size
+   */
+  static WorkerProcesses start(int count, String endpoint, int concurrency, String idPrefix, Path logDirectory,
+      String handlerSet, List<String> jvmOptions) throws IOException {
     Files.createDirectories(logDirectory);
     WorkerProcesses workers = new WorkerProcesses();
     Runtime.getRuntime().addShutdownHook(new Thread(workers::kill, "tasker-worker-processes-kill"));
@@ -34,10 +44,11 @@ final class WorkerProcesses implements AutoCloseable {
     String classpath = System.getProperty("java.class.path");
     for (int i = 1; i <= count; i++) {
       Path log = logDirectory.resolve("worker-" + i + ".log");
-      List<String> command = List.of(
-          java, "-Xss512k", "-cp", classpath, TaskerCli.class.getName(), "worker",
-          "--endpoint", endpoint, "--concurrency", String.valueOf(concurrency),
-          "--worker-id", idPrefix + i, "--drain-timeout-seconds", "20");
+      List<String> command = new ArrayList<>(List.of(java, "-Xss512k"));
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-cp", classpath, TaskerCli.class.getName(), "worker",
+          "--endpoint", endpoint, "--concurrency", String.valueOf(concurrency), "--handlers", handlerSet,
+          "--worker-id", idPrefix + i, "--drain-timeout-seconds", "20"));
       workers.add(command, log);
     }
     return workers;

@@ -64,13 +64,16 @@ class DemoIT {
   }
 
   @Test
-  void every_step_is_complete_with_exactly_one_most_recent_transition() throws SQLException {
+  void every_step_is_complete_and_its_transitions_lead_there_without_gaps() throws SQLException {
     assertThat(count("SELECT count(*) FROM tasker.workflow_steps")).isEqualTo(170);
     assertThat(count("SELECT count(*) FROM tasker.workflow_steps WHERE state <> 'complete'")).isZero();
-    assertThat(count("SELECT count(*) FROM tasker.workflow_steps s WHERE (SELECT count(*) FROM "
-        + "tasker.workflow_step_transitions t WHERE t.step_id = s.step_id AND t.most_recent) <> 1")).isZero();
-    assertThat(count("SELECT count(*) FROM tasker.workflow_step_transitions WHERE most_recent AND to_state <> 'complete'"))
-        .isZero();
+    assertThat(count("SELECT count(*) FROM tasker.workflow_steps s WHERE NOT EXISTS (SELECT 1 FROM "
+        + "tasker.current_workflow_step_transitions t WHERE t.step_id = s.step_id AND t.to_state = s.state)")).isZero();
+    assertThat(count("SELECT count(*) FROM tasker.workflow_step_transitions t WHERE t.sort_key > 1 AND NOT EXISTS ("
+        + "SELECT 1 FROM tasker.workflow_step_transitions p WHERE p.step_id = t.step_id AND p.sort_key = t.sort_key - 1"
+        + " AND p.to_state = t.from_state)")).isZero();
+    assertThat(count("SELECT count(*) FROM tasker.tasks t WHERE NOT EXISTS (SELECT 1 FROM "
+        + "tasker.current_task_transitions c WHERE c.task_id = t.task_id AND c.to_state = t.state)")).isZero();
   }
 
   @Test
@@ -82,10 +85,10 @@ class DemoIT {
   @Test
   void every_partial_result_and_batch_completion_is_in_the_ledger_with_its_raw_json() throws SQLException {
     assertThat(count("SELECT count(*) FROM tasker.step_execution_batch_received_results "
-        + "WHERE message_type = 'partial_result' AND raw_message ? 'step_id' AND (raw_message ? 'output' OR raw_message ? 'error')"))
+        + "WHERE message_type = 'partial_result' AND raw_message->>'step_id' IS NOT NULL AND (raw_message->'output' IS NOT NULL OR raw_message->'error' IS NOT NULL)"))
         .isEqualTo(count("SELECT count(*) FROM tasker.workflow_steps") + retriedAttempts());
     assertThat(count("SELECT count(*) FROM tasker.step_execution_batch_received_results "
-        + "WHERE message_type = 'batch_completion' AND raw_message ? 'step_summaries'"))
+        + "WHERE message_type = 'batch_completion' AND raw_message->'step_summaries' IS NOT NULL"))
         .isEqualTo(count("SELECT count(*) FROM tasker.step_execution_batches"));
     assertThat(count("SELECT count(*) FROM tasker.step_execution_batch_received_results WHERE outcome = 'rejected'"))
         .isZero();
@@ -97,8 +100,9 @@ class DemoIT {
 
   @Test
   void every_batch_ended_completed_and_consistent() throws SQLException {
-    assertThat(count("SELECT count(*) FROM tasker.step_execution_batch_transitions WHERE most_recent AND to_state <> 'completed'"))
+    assertThat(count("SELECT count(*) FROM tasker.current_step_execution_batch_transitions WHERE to_state <> 'completed'"))
         .isZero();
+    assertThat(count("SELECT count(*) FROM tasker.step_execution_batches WHERE state <> 'completed'")).isZero();
     assertThat(count("SELECT count(*) FROM tasker.step_execution_batches WHERE reconciliation_status <> 'consistent'"))
         .isZero();
     assertThat(count("SELECT count(*) FROM tasker.step_execution_batch_discrepancies")).isZero();

@@ -109,9 +109,12 @@ public final class Orchestrator implements AutoCloseable {
     }
     client.registerTemplates();
     Backoff backoff = new Backoff(new Random());
+    DispatchSettings dispatch = new DispatchSettings(config.batchSize(), config.maxStepsPerRound(),
+        config.resultTimeoutMs(), config.sweepIntervalMs(), orchestratorId);
     applier = new ResultApplier(dataSource, clock, backoff, signal::wake,
-        due -> dispatcher.retryScheduled(due), config.maxResultsPerTransaction(), orchestratorId,
-        (workerId, ack) -> gateway.sendToWorker(workerId, ack));
+        due -> dispatcher.retryScheduled(due), config.maxResultsPerTransaction(), config.maxQueuedResults(),
+        orchestratorId, (workerId, ack) -> gateway.sendToWorker(workerId, ack),
+        new ResultApplier.ChildDispatch(registry, dispatch, round -> round.send(gateway), () -> sweeper.deadlineSet()));
     TransportSettings transport = new TransportSettings(config.endpoints(), config.heartbeatIntervalMs(),
         config.heartbeatLiveness(), config.sendHighWaterMark(), config.receiveHighWaterMark(),
         config.maxMessageBytes(), orchestratorId, config.encodings());
@@ -120,10 +123,7 @@ public final class Orchestrator implements AutoCloseable {
     long grace = config.heartbeatIntervalMs() * (config.heartbeatLiveness() + 1);
     sweeper = new DeadlineSweeper(dataSource, clock, backoff, registry, applier, signal::wake,
         due -> dispatcher.retryScheduled(due), grace, config.sweepIntervalMs());
-    dispatcher = new BatchDispatcher(dataSource, registry, gateway, signal,
-        new DispatchSettings(config.batchSize(), config.maxStepsPerRound(), config.resultTimeoutMs(),
-            config.sweepIntervalMs(), orchestratorId),
-        clock, sweeper::deadlineSet);
+    dispatcher = new BatchDispatcher(dataSource, registry, gateway, signal, dispatch, clock, sweeper::deadlineSet);
     listener = new ReadyListener(dataSource, signal::wake);
     startThread(applier, "tasker-result-applier");
     startThread(gateway, "tasker-transport");

@@ -36,6 +36,8 @@ import dev.tasker.protocol.Encodings;
  * @param poolSize database connections, at least 4 (listener, dispatcher, applier, clients)
  * @param sweepIntervalMs longest the dispatcher sleeps without being woken, in milliseconds
  * @param maxResultsPerTransaction most received messages applied in one transaction
+ * @param maxQueuedResults most received results waiting to be applied; above it the orchestrator
+ *     stops reading from workers until the applier catches up (they wait in ZeroMQ's buffers)
  * @param encodings body encodings offered to workers, most preferred first ({@code json},
  *     {@code protobuf}); a session uses the first one the worker also accepts
  */
@@ -52,6 +54,7 @@ public record OrchestratorConfig(
     int poolSize,
     long sweepIntervalMs,
     int maxResultsPerTransaction,
+    int maxQueuedResults,
     List<String> encodings) {
 
   /** Default endpoint. */
@@ -85,11 +88,13 @@ public record OrchestratorConfig(
   public static final List<String> DEFAULT_ENCODINGS = Encodings.SUPPORTED;
   /** Default messages per result transaction. */
   public static final int DEFAULT_MAX_RESULTS_PER_TRANSACTION = 2000;
+  /** Default most results waiting to be applied. */
+  public static final int DEFAULT_MAX_QUEUED_RESULTS = 20_000;
 
   private static final Set<String> KEYS =
       Set.of("endpoints", "batch_size", "max_steps_per_round", "result_timeout_ms", "heartbeat_interval_ms",
           "heartbeat_liveness", "send_high_water_mark", "receive_high_water_mark", "max_message_bytes",
-          "pool_size", "sweep_interval_ms", "max_results_per_transaction", "encodings");
+          "pool_size", "sweep_interval_ms", "max_results_per_transaction", "max_queued_results", "encodings");
 
   /** Validates every field, naming the key and the constraint. */
   public OrchestratorConfig {
@@ -113,6 +118,7 @@ public record OrchestratorConfig(
     atLeast("pool_size", poolSize, 4);
     atLeast("sweep_interval_ms", sweepIntervalMs, 1);
     atLeast("max_results_per_transaction", maxResultsPerTransaction, 1);
+    atLeast("max_queued_results", maxQueuedResults, 1);
     encodings = List.copyOf(Objects.requireNonNull(encodings, "encodings"));
     if (encodings.isEmpty()) {
       throw new ConfigurationException("encodings must list at least one encoding");
@@ -212,6 +218,7 @@ public record OrchestratorConfig(
     private int poolSize = DEFAULT_POOL_SIZE;
     private long sweepIntervalMs = DEFAULT_SWEEP_INTERVAL_MS;
     private int maxResultsPerTransaction = DEFAULT_MAX_RESULTS_PER_TRANSACTION;
+    private int maxQueuedResults = DEFAULT_MAX_QUEUED_RESULTS;
     private List<String> encodings = DEFAULT_ENCODINGS;
 
     private Builder() {}
@@ -283,6 +290,12 @@ public record OrchestratorConfig(
       return this;
     }
 
+    /** Sets {@code max_queued_results}. */
+    public Builder maxQueuedResults(int maxQueuedResults) {
+      this.maxQueuedResults = maxQueuedResults;
+      return this;
+    }
+
     /** Sets {@code encodings}, most preferred first. */
     public Builder encodings(String... encodings) {
       this.encodings = List.of(encodings);
@@ -303,6 +316,7 @@ public record OrchestratorConfig(
         case "pool_size" -> poolSize = (int) number(key, value);
         case "sweep_interval_ms" -> sweepIntervalMs = number(key, value);
         case "max_results_per_transaction" -> maxResultsPerTransaction = (int) number(key, value);
+        case "max_queued_results" -> maxQueuedResults = (int) number(key, value);
         case "encodings" -> encodings = list(value);
         default -> throw new ConfigurationException("unknown setting '" + key + "'");
       }
@@ -334,7 +348,7 @@ public record OrchestratorConfig(
     public OrchestratorConfig build() {
       return new OrchestratorConfig(endpoints, batchSize, maxStepsPerRound, resultTimeoutMs, heartbeatIntervalMs,
           heartbeatLiveness, sendHighWaterMark, receiveHighWaterMark, maxMessageBytes, poolSize, sweepIntervalMs,
-          maxResultsPerTransaction, encodings);
+          maxResultsPerTransaction, maxQueuedResults, encodings);
     }
   }
 }

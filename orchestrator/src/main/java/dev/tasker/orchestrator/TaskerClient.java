@@ -50,7 +50,23 @@ public final class TaskerClient {
    * @throws TaskerDatabaseException when the database fails; nothing is stored
    */
   public CreatedTask initializeTask(TaskRequest request) {
-    return initializer.initialize(request);
+    return initializer.initialize(List.of(request)).get(0);
+  }
+
+  /**
+   * Creates many tasks in one transaction, set-based: a statement writes up to 1,000 tasks with
+   * all their steps, edges and transitions, so this is the fast way to start a large number of
+   * workflows. Each request is idempotent like {@link #initializeTask}; a request that repeats an
+   * earlier one of the same list gets the same task.
+   *
+   * @return one entry per request, in the same order
+   * @throws UnknownTemplateException when a template is neither loaded nor stored
+   * @throws InvalidTaskContextException when a context violates its template's input_schema; the
+   *     message names the request's position in the list, and nothing is stored
+   * @throws TaskerDatabaseException when the database fails; nothing is stored
+   */
+  public List<CreatedTask> initializeTasks(List<TaskRequest> requests) {
+    return initializer.initialize(List.copyOf(requests));
   }
 
   /** A task and its steps, if it exists. */

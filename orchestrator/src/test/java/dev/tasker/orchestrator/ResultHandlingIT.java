@@ -200,8 +200,8 @@ class ResultHandlingIT {
     awaitLedgerRows(2);
 
     assertThat(ledger("message_type = 'batch_completion' AND raw_message->>'batch_id' = '" + batch.batchId()
-        + "' AND jsonb_array_length(raw_message->'step_summaries') = 1")).isEqualTo(1);
-    assertThat(system.count("SELECT count(*) FROM tasker.step_execution_batch_transitions WHERE batch_id = '"
-        + batch.batchId() + "' AND most_recent AND to_state = 'completed'")).isEqualTo(1);
+        + "' AND json_array_length(raw_message->'step_summaries') = 1")).isEqualTo(1);
+    assertThat(system.count("SELECT count(*) FROM tasker.current_step_execution_batch_transitions WHERE batch_id = '"
+        + batch.batchId() + "' AND to_state = 'completed'")).isEqualTo(1);
   }
 }

@@ -66,8 +66,8 @@ class StuckWorkIT {
       worker.send(worker.completed(batch, batch.steps().get(0)));
       system.awaitFinished(created.taskId());
       long deadline = System.nanoTime() + WAIT.toNanos();
-      String orphan = "SELECT count(*) FROM tasker.step_execution_batch_transitions WHERE batch_id = '"
-          + batch.batchId() + "' AND most_recent AND to_state = 'timeout'";
+      String orphan = "SELECT count(*) FROM tasker.current_step_execution_batch_transitions WHERE batch_id = '"
+          + batch.batchId() + "' AND to_state = 'timeout'";
       while (system.count(orphan) == 0 && System.nanoTime() < deadline) {
         worker.heartbeat();
         Thread.sleep(100);

@@ -44,7 +44,7 @@ class TaskerSchemaIT {
   }
 
   @Test
-  void a_step_can_have_only_one_most_recent_transition() throws SQLException {
+  void a_step_cannot_have_two_transitions_with_the_same_sort_key() throws SQLException {
     DatabaseSettings db = TestDatabases.freshDatabase();
     try (Connection c = connect(db);
         Statement s = c.createStatement()) {
@@ -57,19 +57,19 @@ class TaskerSchemaIT {
             VALUES ('0192f3a4-0000-7000-8000-000000000003', '0192f3a4-0000-7000-8000-000000000002', 'pending', '{}', 'h');
           INSERT INTO tasker.workflow_steps (step_id, task_id, name, handler, state, max_attempts, backoff_base_ms, max_backoff_ms, timeout_ms)
             VALUES ('0192f3a4-0000-7000-8000-000000000004', '0192f3a4-0000-7000-8000-000000000003', 's', 'h', 'pending', 1, 0, 0, 1000);
-          INSERT INTO tasker.workflow_step_transitions (step_id, to_state, sort_key, most_recent)
-            VALUES ('0192f3a4-0000-7000-8000-000000000004', 'pending', 1, true);
+          INSERT INTO tasker.workflow_step_transitions (step_id, to_state, sort_key)
+            VALUES ('0192f3a4-0000-7000-8000-000000000004', 'pending', 1);
           """);
 
       assertThatThrownBy(
               () ->
                   s.execute(
                       """
-                      INSERT INTO tasker.workflow_step_transitions (step_id, from_state, to_state, sort_key, most_recent)
-                        VALUES ('0192f3a4-0000-7000-8000-000000000004', 'pending', 'in_progress', 2, true)
+                      INSERT INTO tasker.workflow_step_transitions (step_id, from_state, to_state, sort_key)
+                        VALUES ('0192f3a4-0000-7000-8000-000000000004', 'pending', 'in_progress', 1)
                       """))
           .isInstanceOf(SQLException.class)
-          .hasMessageContaining("workflow_step_transitions_most_recent_idx");
+          .hasMessageContaining("workflow_step_transitions_pkey");
     }
   }
 

@@ -3,12 +3,10 @@ package dev.tasker.orchestrator.internal.dispatch;
 import dev.tasker.orchestrator.StepState;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.Transactions;
-import dev.tasker.orchestrator.internal.dispatch.StepClaimer.ClaimedBatch;
 import dev.tasker.orchestrator.internal.state.TransitionWriter;
 import dev.tasker.orchestrator.internal.transport.RouterGateway;
 import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
 import dev.tasker.orchestrator.internal.transport.WorkerSession;
-import dev.tasker.protocol.Frames;
 import dev.tasker.protocol.Goodbye;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -127,40 +125,32 @@ public final class BatchDispatcher implements Runnable {
     promoteDueRetries(sweep);
     int sent = 0;
     for (int round = 0; round < MAX_ROUNDS && !stopRequested; round++) {
-      List<WorkerSession> workers = registry.sessions();
-      Map<String, Integer> quotas = BatchPlanner.quotas(workers, settings.maxStepsPerRound(), rotation++);
-      if (quotas.isEmpty()) {
+      ClaimRound claim = ClaimRound.reserveFree(registry.sessions(), settings.maxStepsPerRound(), rotation);
+      if (claim.isEmpty()) {
         break;
       }
+      Map<String, Integer> quotas = claim.quotas(settings.maxStepsPerRound(), rotation++);
       long roundStarted = System.nanoTime();
-      List<ClaimedBatch> batches =
-          Transactions.inTransaction(
-              dataSource,
-              "claiming ready steps",
-              connection ->
-                  StepClaimer.claim(connection, quotas, workers, settings.batchSize(), settings.batchTimeoutMs(),
-                      settings.orchestratorId()));
-      int steps = 0;
-      for (ClaimedBatch batch : batches) {
-        WorkerSession worker = batch.plan().worker();
-        worker.hold(batch.plan().batchId(), batch.plan().stepIds());
-        gateway.send(
-            worker.identity(),
-            Frames.encode(batch.request(), worker.codec()),
-            batch.plan().batchId(),
-            worker.workerId());
-        steps += batch.request().steps().size();
+      int claimed;
+      try {
+        claimed = Transactions.inTransaction(
+            dataSource,
+            "claiming ready steps",
+            connection -> claim.claim(connection, StepClaimer.selectReady(connection, quotas), settings));
+      } catch (RuntimeException e) {
+        claim.abandon();
+        throw e;
       }
+      int steps = claim.send(gateway);
       sent += steps;
       if (steps > 0) {
         deadlinesSet.run();
       }
       if (log.isDebugEnabled()) {
-        log.debug("dispatch round: {} steps in {} batches in {} ms", steps, batches.size(),
-            (System.nanoTime() - roundStarted) / 1_000_000);
+        log.debug("dispatch round: {} steps in {} ms", steps, (System.nanoTime() - roundStarted) / 1_000_000);
       }
       int asked = quotas.values().stream().mapToInt(Integer::intValue).sum();
-      if (steps < asked) {
+      if (claimed < asked) {
         break;
       }
     }

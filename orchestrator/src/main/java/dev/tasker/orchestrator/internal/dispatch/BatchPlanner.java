@@ -11,8 +11,9 @@ import java.util.UUID;
 
 /**
  * Decides which worker gets which ready steps. Each batch holds steps of one handler, goes to one
- * worker that serves the handler and has free credit, and holds at most the batch size; a worker
- * never gets more steps than its free credit. Pure and single-threaded.
+ * worker that serves the handler and has credit reserved for the round, and holds at most the
+ * batch size; a worker never gets more steps than the credit reserved from it. Pure and
+ * single-threaded.
  */
 final class BatchPlanner {
 
@@ -22,21 +23,21 @@ final class BatchPlanner {
   private BatchPlanner() {}
 
   /**
-   * How many steps to ask for per handler: the sum of the free credit of the workers serving it,
-   * at most {@code maxSteps} in all. Handlers are listed starting at {@code rotation} so that no
+   * How many steps to ask for per handler: the sum of the credit of the workers serving it, at
+   * most {@code maxSteps} in all. Handlers are listed starting at {@code rotation} so that no
    * handler is always served last.
+   *
+   * @param credit the credit reserved from each worker
    */
-  static Map<String, Integer> quotas(List<WorkerSession> workers, int maxSteps, int rotation) {
+  static Map<String, Integer> quotas(Map<WorkerSession, Integer> credit, int maxSteps, int rotation) {
     Map<String, Integer> byHandler = new HashMap<>();
-    for (WorkerSession worker : workers) {
-      int free = worker.freeCredit();
-      if (free <= 0) {
-        continue;
+    credit.forEach((worker, free) -> {
+      if (free > 0) {
+        for (String handler : worker.handlers()) {
+          byHandler.merge(handler, free, Integer::sum);
+        }
       }
-      for (String handler : worker.handlers()) {
-        byHandler.merge(handler, free, Integer::sum);
-      }
-    }
+    });
     List<String> handlers = new ArrayList<>(byHandler.keySet());
     handlers.sort(null);
     Map<String, Integer> quotas = new LinkedHashMap<>();
@@ -55,17 +56,16 @@ final class BatchPlanner {
    * pending).
    *
    * @param readyByHandler ready step ids per handler, in dispatch order
+   * @param credit the credit reserved from each worker
    * @param newBatchId supplies batch ids
    */
   static List<PlannedBatch> plan(
       Map<String, List<UUID>> readyByHandler,
-      List<WorkerSession> workers,
+      Map<WorkerSession, Integer> credit,
       int batchSize,
       java.util.function.Supplier<UUID> newBatchId) {
-    Map<WorkerSession, Integer> free = new HashMap<>();
-    for (WorkerSession worker : workers) {
-      free.put(worker, worker.freeCredit());
-    }
+    Map<WorkerSession, Integer> free = new HashMap<>(credit);
+    List<WorkerSession> workers = new ArrayList<>(credit.keySet());
     List<PlannedBatch> batches = new ArrayList<>();
     for (Map.Entry<String, List<UUID>> entry : readyByHandler.entrySet()) {
       String handler = entry.getKey();

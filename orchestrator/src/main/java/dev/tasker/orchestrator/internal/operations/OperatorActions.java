@@ -11,7 +11,7 @@ import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
 import dev.tasker.orchestrator.internal.db.Transactions;
 import dev.tasker.orchestrator.internal.results.StepGraph;
-import dev.tasker.orchestrator.internal.results.TaskFinalizer;
+import dev.tasker.orchestrator.internal.progress.TaskProgress;
 import dev.tasker.orchestrator.internal.state.TransitionWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -52,6 +52,7 @@ public final class OperatorActions {
       TransitionWriter.steps(connection, List.of(change(stepId, StepState.PENDING, "retried", operator)));
       closeDeadLetters(connection, List.of(stepId), "retried");
       reopenTask(connection, step.taskId(), operator);
+      TaskProgress.recount(connection, List.of(step.taskId()));
       notifyOrchestrator(connection);
       return null;
     });
@@ -74,7 +75,7 @@ public final class OperatorActions {
       closeDeadLetters(connection, List.of(stepId), "resolved_manually");
       StepGraph.releaseChildren(connection, List.of(stepId));
       reopenTask(connection, step.taskId(), operator);
-      TaskFinalizer.finalize(connection, List.of(step.taskId()));
+      TaskProgress.recount(connection, List.of(step.taskId()));
       notifyOrchestrator(connection);
       return null;
     });
@@ -112,6 +113,7 @@ public final class OperatorActions {
       TransitionWriter.steps(connection, changes);
       closeDeadLetters(connection, cancelled, "cancelled");
       update(connection, "cancel_task.sql", taskId);
+      TaskProgress.recount(connection, List.of(taskId));
       TransitionWriter.tasks(connection, List.of(new TransitionWriter.Change(taskId, TaskState.CANCELLED.dbName(),
           metadata("cancelled", operator), null)));
       return null;

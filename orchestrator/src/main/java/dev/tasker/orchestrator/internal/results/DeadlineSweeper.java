@@ -149,7 +149,7 @@ public final class DeadlineSweeper implements Runnable {
         ResultSet rs = statement.executeQuery()) {
       while (rs.next()) {
         expired.add(new StepRow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), StepState.IN_PROGRESS,
-            rs.getInt(3), rs.getInt(4), rs.getBoolean(5), rs.getLong(6), rs.getLong(7)));
+            rs.getInt(3), rs.getInt(4), rs.getBoolean(5), rs.getLong(6), rs.getLong(7), true));
         timeouts.add(rs.getLong(8));
       }
     }
@@ -172,7 +172,7 @@ public final class DeadlineSweeper implements Runnable {
       StepState.IN_PROGRESS.requireTransitionTo(target);
       decisions.stepTransitions.add(
           new TransitionWriter.Change(step.stepId(), target.dbName(), "{\"reason\":\"timeout\"}", null));
-      decisions.tasksToCheck.add(step.taskId());
+      decisions.taskByStep.put(step.stepId(), step.taskId());
     }
     if (!expired.isEmpty()) {
       log.warn("{} step attempts ran past their timeout: {} will be retried, {} failed for good",

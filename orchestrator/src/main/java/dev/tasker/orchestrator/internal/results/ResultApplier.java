@@ -2,26 +2,34 @@ package dev.tasker.orchestrator.internal.results;
 
 import dev.tasker.orchestrator.TaskerDatabaseException;
 import dev.tasker.orchestrator.internal.db.Transactions;
+import dev.tasker.orchestrator.internal.dispatch.ClaimRound;
+import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
 import dev.tasker.orchestrator.internal.transport.InboundEvent;
 import dev.tasker.orchestrator.internal.transport.InboundEvent.ResultReceived;
 import dev.tasker.orchestrator.internal.transport.InboundSink;
+import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
+import dev.tasker.protocol.Ack;
+import dev.tasker.protocol.BatchCompletion;
+import dev.tasker.protocol.PartialResult;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Instant;
-import dev.tasker.protocol.Ack;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BiConsumer;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +37,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies what workers report, in arrival order. It takes everything queued (up to a limit) and
  * applies it in one transaction: ledger rows, step state changes, transitions, children made
- * ready, batch reconciliation and task finalization, one statement per kind of row. Under load a
- * transaction carries many results; when idle each result is applied on its own at once.
+ * ready, batch reconciliation, task progress and finish. In the same transaction it claims the
+ * children that became ready for workers with credit, so a hop from a parent to its child costs
+ * one commit; the children's batches are sent after the commit. The worker's credit for a step
+ * comes back when its result is stored, not when it arrives, and the queue of results waiting is
+ * bounded: under load, work waits at the workers rather than in this process's memory.
  *
  * <p>If the database is unreachable, the results are kept in memory, in order, and applied when it
  * is back; nothing received is dropped. If a set of results fails for another reason, each is
@@ -41,18 +52,28 @@ public final class ResultApplier implements Runnable, InboundSink {
   private static final Logger log = LoggerFactory.getLogger(ResultApplier.class);
   private static final long RECONNECT_PAUSE_MS = 500;
 
+  /** What the applier needs to hand ready children to workers. */
+  public record ChildDispatch(
+      WorkerRegistry registry, DispatchSettings settings, ToIntFunction<ClaimRound> send, Runnable deadlinesSet) {}
+
   private final DataSource dataSource;
   private final Clock clock;
   private final Backoff backoff;
   private final Runnable wakeDispatcher;
   private final Consumer<Instant> retryScheduled;
   private final int maxPerTransaction;
+  private final int maxQueuedResults;
   private final String orchestratorId;
   private final BiConsumer<String, Ack> acknowledge;
+  private final ChildDispatch children;
   private final LinkedBlockingQueue<InboundEvent> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger queuedResults = new AtomicInteger();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopRequested;
 
+  /**
+   * @param maxQueuedResults results waiting to be applied above which the transport stops reading
+   */
   public ResultApplier(
       DataSource dataSource,
       Clock clock,
@@ -60,21 +81,33 @@ public final class ResultApplier implements Runnable, InboundSink {
       Runnable wakeDispatcher,
       Consumer<Instant> retryScheduled,
       int maxPerTransaction,
+      int maxQueuedResults,
       String orchestratorId,
-      BiConsumer<String, Ack> acknowledge) {
+      BiConsumer<String, Ack> acknowledge,
+      ChildDispatch children) {
     this.dataSource = dataSource;
     this.clock = clock;
     this.backoff = backoff;
     this.wakeDispatcher = wakeDispatcher;
     this.retryScheduled = retryScheduled;
     this.maxPerTransaction = maxPerTransaction;
+    this.maxQueuedResults = maxQueuedResults;
     this.orchestratorId = orchestratorId;
     this.acknowledge = acknowledge;
+    this.children = children;
   }
 
   @Override
   public void accept(InboundEvent event) {
+    if (event instanceof ResultReceived) {
+      queuedResults.incrementAndGet();
+    }
     queue.add(event);
+  }
+
+  @Override
+  public boolean acceptsMoreResults() {
+    return queuedResults.get() < maxQueuedResults;
   }
 
   /** Events waiting to be applied. */
@@ -107,6 +140,7 @@ public final class ResultApplier implements Runnable, InboundSink {
         events.add(first);
         queue.drainTo(events, maxPerTransaction - 1);
         applyUntilStored(events);
+        dequeued(events);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -124,8 +158,16 @@ public final class ResultApplier implements Runnable, InboundSink {
     queue.drainTo(events);
     if (!events.isEmpty()) {
       applyUntilStored(events);
+      dequeued(events);
     }
     return events.size();
+  }
+
+  private void dequeued(List<InboundEvent> events) {
+    int results = (int) events.stream().filter(ResultReceived.class::isInstance).count();
+    if (results > 0) {
+      queuedResults.addAndGet(-results);
+    }
   }
 
   private void applyUntilStored(List<InboundEvent> events) throws InterruptedException {
@@ -163,33 +205,81 @@ public final class ResultApplier implements Runnable, InboundSink {
       }
     }
     long started = System.nanoTime();
-    Applied applied =
-        Transactions.inTransaction(
-            dataSource,
-            "applying " + events.size() + " received messages",
-            connection -> {
-              boolean stepsReady = false;
-              for (InboundEvent other : others) {
-                stepsReady |= WorkerEventStore.apply(connection, other, orchestratorId);
-              }
-              Decisions decided = new Decisions();
-              if (!results.isEmpty()) {
-                ResultSnapshot snapshot = ResultStore.load(connection, results);
-                decided = new ResultDecider(clock, backoff, snapshot).decide(results);
-                ResultStore.write(connection, decided);
-              }
-              return new Applied(decided, stepsReady);
-            });
+    ClaimRound[] round = new ClaimRound[1];
+    Applied applied;
+    try {
+      applied = Transactions.inTransaction(
+          dataSource,
+          "applying " + events.size() + " received messages",
+          connection -> {
+            for (InboundEvent other : others) {
+              WorkerEventStore.apply(connection, other, orchestratorId);
+            }
+            Decisions decided = new Decisions();
+            List<ResultStore.ReadyStep> ready = List.of();
+            if (!results.isEmpty()) {
+              ResultSnapshot snapshot = ResultStore.load(connection, results);
+              decided = new ResultDecider(clock, backoff, snapshot).decide(results);
+              ready = ResultStore.write(connection, decided).ready();
+            }
+            releaseCredit(results);
+            if (round[0] != null) {
+              round[0].abandon();
+            }
+            round[0] = claimChildren(connection, ready);
+            return new Applied(decided, ready.size());
+          });
+    } catch (RuntimeException e) {
+      if (round[0] != null) {
+        round[0].abandon();
+      }
+      throw e;
+    }
+    int claimed = round[0] == null ? 0 : children.send().applyAsInt(round[0]);
+    if (claimed > 0) {
+      children.deadlinesSet().run();
+    }
     if (log.isDebugEnabled()) {
-      log.debug("applied {} messages in {} ms", events.size(), (System.nanoTime() - started) / 1_000_000);
+      log.debug("applied {} messages in {} ms; {} children ready, {} sent at once", events.size(),
+          (System.nanoTime() - started) / 1_000_000, applied.ready(), claimed);
     }
     Instant earliestRetry = applied.decisions().earliestRetry();
     if (earliestRetry != null) {
       retryScheduled.accept(earliestRetry);
     }
-    // Always: even a result that changed nothing gave its worker's credit back.
+    // Always: stored results gave their workers' credit back, and children may still wait.
     wakeDispatcher.run();
     acknowledgeStored(applied.decisions().ledger);
+  }
+
+  /** Frees the workers' credit for the steps whose results are now stored. */
+  private void releaseCredit(List<ResultReceived> results) {
+    WorkerRegistry registry = children.registry();
+    for (ResultReceived result : results) {
+      if (result.message() instanceof PartialResult partial && partial.status().isTerminal()) {
+        String workerId = result.senderWorkerId() != null ? result.senderWorkerId() : partial.workerId();
+        registry.byWorkerId(workerId).ifPresent(session -> session.release(partial.stepId()));
+      } else if (result.message() instanceof BatchCompletion completion && result.senderWorkerId() != null) {
+        registry.byWorkerId(result.senderWorkerId()).ifPresent(session -> session.releaseBatch(completion.batchId()));
+      }
+    }
+  }
+
+  /** Claims, in this transaction, the children made ready, as far as workers have credit for them. */
+  private ClaimRound claimChildren(Connection connection, List<ResultStore.ReadyStep> ready) throws SQLException {
+    if (ready.isEmpty()) {
+      return null;
+    }
+    Map<String, List<UUID>> byHandler = new LinkedHashMap<>();
+    ready.forEach(step -> byHandler.computeIfAbsent(step.handler(), h -> new ArrayList<>()).add(step.stepId()));
+    Map<String, Integer> wanted = new LinkedHashMap<>();
+    byHandler.forEach((handler, steps) -> wanted.put(handler, steps.size()));
+    ClaimRound round = ClaimRound.reserveFor(children.registry().sessions(), wanted);
+    if (round.isEmpty()) {
+      return null;
+    }
+    round.claim(connection, byHandler, children.settings());
+    return round;
   }
 
   /** Tells each worker which of its results are now stored, so it can forget them. */
@@ -220,7 +310,7 @@ public final class ResultApplier implements Runnable, InboundSink {
     }
   }
 
-  private record Applied(Decisions decisions, boolean stepsRequeued) {}
+  private record Applied(Decisions decisions, int ready) {}
 
   private static boolean isConnectionFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

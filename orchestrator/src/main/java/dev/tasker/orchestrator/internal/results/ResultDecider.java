@@ -115,10 +115,16 @@ final class ResultDecider {
   /** @return why a terminal result can no longer change its step, or {@code null} when it can */
   private String validateState(UUID stepId, int attempt) {
     StepRow step = snapshot.steps().get(stepId);
+    if (step == null) {
+      return "the step is not known";
+    }
     if (step.attempts() != attempt) {
       return "superseded: attempt " + attempt + " was replaced by attempt " + step.attempts();
     }
     StepState current = stepStates.get(stepId);
+    if (current == StepState.IN_PROGRESS && !step.locked()) {
+      return "the step changed while this result was applied; its state is read again with the next result";
+    }
     if (current != StepState.IN_PROGRESS) {
       return "the step is already " + current.dbName() + " (duplicate or late result)";
     }
@@ -147,7 +153,7 @@ final class ResultDecider {
     StepState.IN_PROGRESS.requireTransitionTo(target);
     stepStates.put(step.stepId(), target);
     decisions.stepTransitions.add(new TransitionWriter.Change(step.stepId(), target.dbName(), metadata, null));
-    decisions.tasksToCheck.add(step.taskId());
+    decisions.taskByStep.put(step.stepId(), step.taskId());
   }
 
   private void decideCompletion(BatchCompletion completion, ResultReceived received) {

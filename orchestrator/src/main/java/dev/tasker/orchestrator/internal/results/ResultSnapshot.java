@@ -17,7 +17,12 @@ import java.util.UUID;
 record ResultSnapshot(
     Map<UUID, StepRow> steps, Map<UUID, BatchRow> batches, Map<UUID, Map<UUID, StepStatus>> reported) {
 
-  /** A step's current state and retry settings. */
+  /**
+   * A step's current state and retry settings.
+   *
+   * @param locked whether this transaction holds the step's row lock; a decision may change only
+   *     a locked step
+   */
   record StepRow(
       UUID stepId,
       UUID taskId,
@@ -26,7 +31,8 @@ record ResultSnapshot(
       int maxAttempts,
       boolean retryable,
       long backoffBaseMs,
-      long maxBackoffMs) {}
+      long maxBackoffMs,
+      boolean locked) {}
 
   /** A batch: its worker, size, current state and the attempt of each step it carried. */
   record BatchRow(UUID batchId, String workerId, int stepCount, BatchState state, Map<UUID, Integer> attemptByStep) {}

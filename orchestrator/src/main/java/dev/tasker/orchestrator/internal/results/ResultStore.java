@@ -1,8 +1,10 @@
 package dev.tasker.orchestrator.internal.results;
 
 import dev.tasker.orchestrator.StepState;
+import dev.tasker.orchestrator.internal.db.KeyedJson;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
+import dev.tasker.orchestrator.internal.progress.TaskProgress;
 import dev.tasker.orchestrator.internal.results.Decisions.Discrepancy;
 import dev.tasker.orchestrator.internal.results.Decisions.LedgerRow;
 import dev.tasker.orchestrator.internal.results.ResultSnapshot.BatchRow;
@@ -20,191 +22,218 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** Reads the snapshot results are decided against, and writes the decisions, set-based. */
+/**
+ * Reads the snapshot results are decided against, and writes the decisions: one statement each
+ * whatever the number of results, plus one to record task progress, and one per rare kind of row
+ * (dead letters, discrepancies) when there are any.
+ */
 final class ResultStore {
+
+  /** A step whose last dependency just completed: pending and ready to claim. */
+  record ReadyStep(UUID stepId, UUID taskId, String handler) {}
+
+  /** What writing the decisions changed beyond them. */
+  record Written(List<ReadyStep> ready, List<TaskProgress.Finished> finished) {}
 
   private ResultStore() {}
 
   static ResultSnapshot load(Connection connection, List<ResultReceived> results) throws SQLException {
-    Set<UUID> batchIds = new LinkedHashSet<>();
+    List<UUID> namedBatches = new ArrayList<>();
+    List<UUID> namedSteps = new ArrayList<>();
     Set<UUID> completedBatches = new LinkedHashSet<>();
     for (ResultReceived result : results) {
       if (result.message() instanceof PartialResult partial) {
-        batchIds.add(partial.batchId());
+        namedBatches.add(partial.batchId());
+        namedSteps.add(partial.stepId());
       } else {
-        BatchCompletion completion = (BatchCompletion) result.message();
-        batchIds.add(completion.batchId());
-        completedBatches.add(completion.batchId());
+        completedBatches.add(((BatchCompletion) result.message()).batchId());
       }
     }
     Map<UUID, StepRow> steps = new HashMap<>();
     Map<UUID, BatchRow> batches = new HashMap<>();
-    try (PreparedStatement statement =
-        connection.prepareStatement(Sql.load(ResultStore.class, "load_batches_and_steps.sql"))) {
-      statement.setArray(1, SqlArrays.uuids(connection, batchIds));
-      try (ResultSet rs = statement.executeQuery()) {
-        while (rs.next()) {
-          UUID batchId = rs.getObject(1, UUID.class);
-          BatchRow batch = batches.get(batchId);
-          if (batch == null) {
-            batch = new BatchRow(batchId, rs.getString(2), rs.getInt(3), BatchState.fromDbName(rs.getString(4)),
-                new HashMap<>());
-            batches.put(batchId, batch);
-          }
-          UUID stepId = rs.getObject(5, UUID.class);
-          batch.attemptByStep().put(stepId, rs.getInt(6));
-          steps.put(stepId, new StepRow(stepId, rs.getObject(7, UUID.class), StepState.fromDbName(rs.getString(8)),
-              rs.getInt(9), rs.getInt(10), rs.getBoolean(11), rs.getLong(12), rs.getLong(13)));
-        }
-      }
-    }
-    return new ResultSnapshot(steps, batches, reported(connection, completedBatches));
-  }
-
-  private static Map<UUID, Map<UUID, StepStatus>> reported(Connection connection, Set<UUID> batchIds)
-      throws SQLException {
+    Map<UUID, Map<UUID, Integer>> members = new HashMap<>();
     Map<UUID, Map<UUID, StepStatus>> reported = new HashMap<>();
-    if (batchIds.isEmpty()) {
-      return reported;
-    }
-    try (PreparedStatement statement =
-        connection.prepareStatement(Sql.load(ResultStore.class, "load_received_outcomes.sql"))) {
-      statement.setArray(1, SqlArrays.uuids(connection, batchIds));
+    try (PreparedStatement statement = connection.prepareStatement(Sql.load(ResultStore.class, "load_results.sql"))) {
+      statement.setArray(1, SqlArrays.uuids(connection, namedBatches));
+      statement.setArray(2, SqlArrays.uuids(connection, namedSteps));
+      statement.setArray(3, SqlArrays.uuids(connection, completedBatches));
       try (ResultSet rs = statement.executeQuery()) {
         while (rs.next()) {
-          reported.computeIfAbsent(rs.getObject(1, UUID.class), b -> new HashMap<>())
-              .put(rs.getObject(2, UUID.class), StepStatus.fromWireName(rs.getString(3)));
+          UUID batchId = rs.getObject(2, UUID.class);
+          UUID stepId = rs.getObject(3, UUID.class);
+          switch (rs.getString(1)) {
+            case "batch" -> batches.put(batchId, new BatchRow(batchId, rs.getString(5), rs.getInt(7),
+                BatchState.fromDbName(rs.getString(6)), members.computeIfAbsent(batchId, b -> new HashMap<>())));
+            case "member" -> members.computeIfAbsent(batchId, b -> new HashMap<>()).put(stepId, rs.getInt(7));
+            case "step" -> steps.put(stepId, new StepRow(stepId, rs.getObject(4, UUID.class),
+                StepState.fromDbName(rs.getString(5)), rs.getInt(7), rs.getInt(8), rs.getBoolean(9), rs.getLong(10),
+                rs.getLong(11), rs.getBoolean(12)));
+            case "reported" -> reported.computeIfAbsent(batchId, b -> new HashMap<>())
+                .put(stepId, StepStatus.fromWireName(rs.getString(5)));
+            default -> throw new IllegalStateException("load_results.sql returned an unknown row kind " + rs.getString(1));
+          }
         }
       }
     }
-    return reported;
+    return new ResultSnapshot(steps, batches, reported);
   }
 
   /**
-   * Writes every decision.
+   * Writes every decision and records the tasks' progress.
    *
-   * @return whether a step became ready (a child's last dependency completed)
+   * @return the steps made ready and the tasks finished
    */
-  static boolean write(Connection connection, Decisions decisions) throws SQLException {
-    insertLedger(connection, decisions.ledger);
-    updateSteps(connection, "complete_steps.sql", decisions.completed.keySet(),
-        decisions.completed.values().stream().map(Object::toString).toList());
-    if (!decisions.retries.isEmpty()) {
-      try (PreparedStatement statement =
-          connection.prepareStatement(Sql.load(ResultStore.class, "schedule_retries.sql"))) {
-        statement.setArray(1, SqlArrays.uuids(connection, decisions.retries.keySet()));
-        statement.setArray(2, SqlArrays.timestamps(connection,
-            decisions.retries.values().stream().map(Decisions.Retry::due).toList()));
-        statement.setArray(3, SqlArrays.texts(connection,
-            decisions.retries.values().stream().map(Decisions.Retry::errorJson).toList()));
-        statement.executeUpdate();
-      }
-    }
-    updateSteps(connection, "fail_steps.sql", decisions.failed.keySet(),
-        decisions.failed.values().stream().map(DeadLetters.Entry::errorJson).toList());
+  static Written write(Connection connection, Decisions decisions) throws SQLException {
+    List<ReadyStep> ready = apply(connection, decisions);
     DeadLetters.record(connection, decisions.failed.values());
-    TransitionWriter.steps(connection, decisions.stepTransitions);
-    boolean childReady = StepGraph.releaseChildren(connection, decisions.completed.keySet());
-    writeBatches(connection, decisions);
-    TaskFinalizer.finalize(connection, decisions.tasksToCheck);
-    return childReady;
+    insertDiscrepancies(connection, decisions.discrepancies);
+    TaskProgress.Changes changes = new TaskProgress.Changes();
+    decisions.completed.keySet().forEach(stepId -> changes.add(decisions.taskOf(stepId), TaskProgress.STEP_COMPLETED));
+    decisions.failed.keySet().forEach(stepId -> changes.add(decisions.taskOf(stepId), TaskProgress.STEP_FAILED));
+    ready.forEach(step -> changes.add(step.taskId(), TaskProgress.STEP_READY));
+    return new Written(ready, TaskProgress.record(connection, changes));
   }
 
-  private static void updateSteps(Connection connection, String sqlFile, Set<UUID> ids, List<String> values)
-      throws SQLException {
-    if (ids.isEmpty()) {
+  private static List<ReadyStep> apply(Connection connection, Decisions decisions) throws SQLException {
+    LedgerColumns ledger = new LedgerColumns(decisions.ledger);
+    Map<UUID, String> outputs = new LinkedHashMap<>();
+    decisions.completed.forEach((stepId, output) -> outputs.put(stepId, output.toString()));
+    Map<UUID, String> retries = new LinkedHashMap<>();
+    decisions.retries.forEach((stepId, retry) ->
+        retries.put(stepId, "{\"due\":\"" + retry.due() + "\",\"error\":" + retry.errorJson() + "}"));
+    Map<UUID, String> errors = new LinkedHashMap<>();
+    decisions.failed.forEach((stepId, entry) -> errors.put(stepId, entry.errorJson()));
+    List<TransitionWriter.Change> stepChanges = decisions.stepTransitions;
+    BatchChanges batches = new BatchChanges(decisions);
+    List<ReadyStep> ready = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(Sql.load(ResultStore.class, "apply_results.sql"))) {
+      int p = ledger.bind(statement, connection, 1);
+      statement.setObject(p++, KeyedJson.ofJson(outputs));
+      statement.setArray(p++, SqlArrays.uuids(connection, outputs.keySet()));
+      statement.setObject(p++, KeyedJson.ofJson(retries));
+      statement.setArray(p++, SqlArrays.uuids(connection, retries.keySet()));
+      statement.setObject(p++, KeyedJson.ofJson(errors));
+      statement.setArray(p++, SqlArrays.uuids(connection, errors.keySet()));
+      statement.setArray(p++, SqlArrays.uuids(connection, stepChanges.stream().map(TransitionWriter.Change::id).toList()));
+      statement.setArray(p++, SqlArrays.texts(connection, stepChanges.stream().map(TransitionWriter.Change::toState).toList()));
+      statement.setArray(p++, SqlArrays.texts(connection, stepChanges.stream().map(TransitionWriter.Change::metadataJson).toList()));
+      p = batches.bind(statement, connection, p);
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          ready.add(new ReadyStep(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3)));
+        }
+      }
+    }
+    return ready;
+  }
+
+  /** The batches' transitions (executing, completed) and where each batch ends. */
+  private static final class BatchChanges {
+    private final List<UUID> ids = new ArrayList<>();
+    private final List<String> states = new ArrayList<>();
+    private final List<String> metadata = new ArrayList<>();
+    private final List<String> events = new ArrayList<>();
+    private final Map<UUID, String> ends = new LinkedHashMap<>();
+
+    BatchChanges(Decisions decisions) {
+      for (UUID batchId : decisions.batchesExecuting) {
+        add(batchId, BatchState.EXECUTING, null, "first_result");
+        ends.put(batchId, "{\"state\":\"" + BatchState.EXECUTING.dbName() + "\"}");
+      }
+      decisions.batchesCompleted.forEach((batchId, reconciliation) -> {
+        add(batchId, BatchState.COMPLETED, "{\"reconciliation\":\"" + reconciliation + "\"}", "batch_completion");
+        ends.put(batchId, "{\"state\":\"" + BatchState.COMPLETED.dbName() + "\",\"reconciliation\":\""
+            + reconciliation + "\"}");
+      });
+    }
+
+    private void add(UUID batchId, BatchState state, String metadataJson, String event) {
+      ids.add(batchId);
+      states.add(state.dbName());
+      metadata.add(metadataJson);
+      events.add(event);
+    }
+
+    int bind(PreparedStatement statement, Connection connection, int first) throws SQLException {
+      int p = first;
+      statement.setArray(p++, SqlArrays.uuids(connection, ids));
+      statement.setArray(p++, SqlArrays.texts(connection, states));
+      statement.setArray(p++, SqlArrays.texts(connection, metadata));
+      statement.setArray(p++, SqlArrays.texts(connection, events));
+      statement.setObject(p++, KeyedJson.ofJson(ends));
+      statement.setArray(p++, SqlArrays.uuids(connection, ends.keySet()));
+      return p;
+    }
+  }
+
+  private static void insertDiscrepancies(Connection connection, List<Discrepancy> discrepancies) throws SQLException {
+    if (discrepancies.isEmpty()) {
       return;
     }
-    try (PreparedStatement statement = connection.prepareStatement(Sql.load(ResultStore.class, sqlFile))) {
-      statement.setArray(1, SqlArrays.uuids(connection, ids));
-      statement.setArray(2, SqlArrays.texts(connection, values));
+    try (PreparedStatement statement =
+        connection.prepareStatement(Sql.load(ResultStore.class, "insert_discrepancies.sql"))) {
+      statement.setArray(1, SqlArrays.uuids(connection, discrepancies.stream().map(Discrepancy::batchId).toList()));
+      statement.setArray(2, connection.createArrayOf("uuid", discrepancies.stream().map(Discrepancy::stepId).toArray()));
+      statement.setArray(3, SqlArrays.texts(connection, discrepancies.stream().map(Discrepancy::kind).toList()));
+      statement.setArray(4, SqlArrays.texts(connection, discrepancies.stream().map(Discrepancy::detailJson).toList()));
       statement.executeUpdate();
     }
   }
 
-  private static void writeBatches(Connection connection, Decisions decisions) throws SQLException {
-    List<TransitionWriter.Change> executing = new ArrayList<>();
-    for (UUID batchId : decisions.batchesExecuting) {
-      executing.add(new TransitionWriter.Change(batchId, BatchState.EXECUTING.dbName(), null, "first_result"));
-    }
-    TransitionWriter.batches(connection, executing);
-    List<TransitionWriter.Change> completed = new ArrayList<>();
-    for (Map.Entry<UUID, String> entry : decisions.batchesCompleted.entrySet()) {
-      String metadata = "{\"reconciliation\":\"" + entry.getValue() + "\"}";
-      completed.add(new TransitionWriter.Change(entry.getKey(), BatchState.COMPLETED.dbName(), metadata, "batch_completion"));
-    }
-    TransitionWriter.batches(connection, completed);
-    if (!decisions.batchesCompleted.isEmpty()) {
-      try (PreparedStatement statement =
-          connection.prepareStatement(Sql.load(ResultStore.class, "complete_batches.sql"))) {
-        statement.setArray(1, SqlArrays.uuids(connection, decisions.batchesCompleted.keySet()));
-        statement.setArray(2, SqlArrays.texts(connection, new ArrayList<>(decisions.batchesCompleted.values())));
-        statement.executeUpdate();
-      }
-    }
-    if (!decisions.discrepancies.isEmpty()) {
-      try (PreparedStatement statement =
-          connection.prepareStatement(Sql.load(ResultStore.class, "insert_discrepancies.sql"))) {
-        statement.setArray(1, SqlArrays.uuids(connection, decisions.discrepancies.stream().map(Discrepancy::batchId).toList()));
-        statement.setArray(2, connection.createArrayOf("uuid",
-            decisions.discrepancies.stream().map(Discrepancy::stepId).toArray()));
-        statement.setArray(3, SqlArrays.texts(connection, decisions.discrepancies.stream().map(Discrepancy::kind).toList()));
-        statement.setArray(4, SqlArrays.texts(connection, decisions.discrepancies.stream().map(Discrepancy::detailJson).toList()));
-        statement.executeUpdate();
-      }
-    }
-  }
+  /** The ledger rows as the statement's twelve array parameters. */
+  private static final class LedgerColumns {
+    private final List<UUID> batches = new ArrayList<>();
+    private final List<UUID> steps = new ArrayList<>();
+    private final List<String> types = new ArrayList<>();
+    private final List<String> workers = new ArrayList<>();
+    private final List<Long> sequences = new ArrayList<>();
+    private final List<Integer> attempts = new ArrayList<>();
+    private final List<String> statuses = new ArrayList<>();
+    private final List<Long> times = new ArrayList<>();
+    private final List<String> raws = new ArrayList<>();
+    private final List<String> outcomes = new ArrayList<>();
+    private final List<String> errors = new ArrayList<>();
+    private final List<Instant> received = new ArrayList<>();
 
-  private static void insertLedger(Connection connection, List<LedgerRow> rows) throws SQLException {
-    if (rows.isEmpty()) {
-      return;
+    LedgerColumns(List<LedgerRow> rows) {
+      for (LedgerRow row : rows) {
+        batches.add(row.batchId());
+        steps.add(row.stepId());
+        types.add(row.messageType());
+        workers.add(row.workerId());
+        sequences.add(row.sequence());
+        attempts.add(row.attempt());
+        statuses.add(row.status());
+        times.add(row.executionTimeMs());
+        raws.add(row.rawJson());
+        outcomes.add(row.outcome());
+        errors.add(row.processingErrorsJson());
+        received.add(row.receivedAt());
+      }
     }
-    List<UUID> batches = new ArrayList<>();
-    List<UUID> steps = new ArrayList<>();
-    List<String> types = new ArrayList<>();
-    List<String> workers = new ArrayList<>();
-    List<Long> sequences = new ArrayList<>();
-    List<Integer> attempts = new ArrayList<>();
-    List<String> statuses = new ArrayList<>();
-    List<Long> times = new ArrayList<>();
-    List<String> raws = new ArrayList<>();
-    List<String> outcomes = new ArrayList<>();
-    List<String> errors = new ArrayList<>();
-    List<Instant> received = new ArrayList<>();
-    for (LedgerRow row : rows) {
-      batches.add(row.batchId());
-      steps.add(row.stepId());
-      types.add(row.messageType());
-      workers.add(row.workerId());
-      sequences.add(row.sequence());
-      attempts.add(row.attempt());
-      statuses.add(row.status());
-      times.add(row.executionTimeMs());
-      raws.add(row.rawJson());
-      outcomes.add(row.outcome());
-      errors.add(row.processingErrorsJson());
-      received.add(row.receivedAt());
-    }
-    try (PreparedStatement statement = connection.prepareStatement(Sql.load(ResultStore.class, "insert_ledger.sql"))) {
-      statement.setArray(1, SqlArrays.uuids(connection, batches));
-      statement.setArray(2, connection.createArrayOf("uuid", steps.toArray()));
-      statement.setArray(3, SqlArrays.texts(connection, types));
-      statement.setArray(4, SqlArrays.texts(connection, workers));
-      statement.setArray(5, SqlArrays.longs(connection, sequences));
-      statement.setArray(6, SqlArrays.ints(connection, attempts));
-      statement.setArray(7, SqlArrays.texts(connection, statuses));
-      statement.setArray(8, SqlArrays.longs(connection, times));
-      statement.setArray(9, SqlArrays.texts(connection, raws));
-      statement.setArray(10, SqlArrays.texts(connection, outcomes));
-      statement.setArray(11, SqlArrays.texts(connection, errors));
-      statement.setArray(12, SqlArrays.timestamps(connection, received));
-      statement.executeUpdate();
+
+    int bind(PreparedStatement statement, Connection connection, int first) throws SQLException {
+      int p = first;
+      statement.setArray(p++, SqlArrays.uuids(connection, batches));
+      statement.setArray(p++, connection.createArrayOf("uuid", steps.toArray()));
+      statement.setArray(p++, SqlArrays.texts(connection, types));
+      statement.setArray(p++, SqlArrays.texts(connection, workers));
+      statement.setArray(p++, SqlArrays.longs(connection, sequences));
+      statement.setArray(p++, SqlArrays.ints(connection, attempts));
+      statement.setArray(p++, SqlArrays.texts(connection, statuses));
+      statement.setArray(p++, SqlArrays.longs(connection, times));
+      statement.setArray(p++, SqlArrays.texts(connection, raws));
+      statement.setArray(p++, SqlArrays.texts(connection, outcomes));
+      statement.setArray(p++, SqlArrays.texts(connection, errors));
+      statement.setArray(p++, SqlArrays.timestamps(connection, received));
+      return p;
     }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasker.orchestrator.StepState;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
+import dev.tasker.orchestrator.internal.progress.TaskProgress;
 import dev.tasker.orchestrator.internal.state.BatchState;
 import dev.tasker.orchestrator.internal.state.TransitionWriter;
 import dev.tasker.orchestrator.internal.transport.InboundEvent;
@@ -14,9 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -161,7 +160,7 @@ final class WorkerEventStore {
     List<UUID> exhausted = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     List<DeadLetters.Entry> deadLetters = new ArrayList<>();
-    Set<UUID> tasks = new LinkedHashSet<>();
+    TaskProgress.Changes progress = new TaskProgress.Changes();
     List<TransitionWriter.Change> transitions = new ArrayList<>();
     String metadata = "{\"reason\":\"" + reason + "\"}";
     for (HeldStep step : held) {
@@ -179,7 +178,7 @@ final class WorkerEventStore {
         errors.add(error);
         deadLetters.add(new DeadLetters.Entry(step.stepId(), DeadLetters.Reason.WORKER_LOST, error));
         transitions.add(new TransitionWriter.Change(step.stepId(), StepState.ERROR.dbName(), metadata, null));
-        tasks.add(step.taskId());
+        progress.add(step.taskId(), TaskProgress.STEP_FAILED);
       }
     }
     if (!again.isEmpty()) {
@@ -198,7 +197,7 @@ final class WorkerEventStore {
     }
     DeadLetters.record(connection, deadLetters);
     TransitionWriter.steps(connection, transitions);
-    TaskFinalizer.finalize(connection, tasks);
+    TaskProgress.record(connection, progress);
     return !again.isEmpty();
   }
 }

@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Writes state transitions of tasks, steps and batches: one statement per call however many rows,
- * each row becoming its entity's single most-recent transition. Callers check the transition is
- * allowed (the state enums' {@code requireTransitionTo}) and guard the state change itself with
- * the expected current state in SQL. A call may hold at most one change per entity.
+ * Appends state transitions of tasks, steps and batches: one statement per call however many rows,
+ * each row taking the next sort key of its entity. Transitions are history and never updated; the
+ * current state is the entity's own row (a batch's is set here too). Callers check the transition
+ * is allowed (the state enums' {@code requireTransitionTo}), guard the state change itself with the
+ * expected current state in SQL, and change (so lock) a task or step before recording its
+ * transition. A call may hold at most one change per entity.
  */
 public final class TransitionWriter {
 

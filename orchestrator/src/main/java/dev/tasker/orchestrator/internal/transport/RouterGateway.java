@@ -63,6 +63,7 @@ public final class RouterGateway implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(RouterGateway.class);
   private static final long BACKLOG_RETRY_MS = 5;
+  private static final long PAUSED_POLL_MS = 1;
   private static final long UNDELIVERABLE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final int SEEN_REPORT_EVERY_BEATS = 5;
   private static final String NUL_ESCAPE = "\\u0000";
@@ -82,6 +83,8 @@ public final class RouterGateway implements Runnable {
 
   private volatile boolean stopRequested;
   private ZMQ.Socket router;
+  private ZMQ.Poller pausedPoller;
+  private boolean reading = true;
   private long nextBeatAt;
   private int beats;
 
@@ -181,6 +184,8 @@ public final class RouterGateway implements Runnable {
     ZMQ.Poller poller = context.createPoller(2);
     int routerIndex = poller.register(router, ZMQ.Poller.POLLIN);
     int wakeupIndex = poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+    pausedPoller = context.createPoller(1);
+    pausedPoller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
     nextBeatAt = now() + settings.heartbeatIntervalMs();
     try {
       while (!stopRequested) {
@@ -194,6 +199,7 @@ public final class RouterGateway implements Runnable {
       sendQueued();
     } finally {
       poller.close();
+      pausedPoller.close();
       context.destroySocket(router);
       wakeup.close();
       stopped.countDown();
@@ -201,6 +207,27 @@ public final class RouterGateway implements Runnable {
   }
 
   private void pollOnce(ZMQ.Poller poller, int routerIndex, int wakeupIndex) {
+    if (!sink.acceptsMoreResults()) {
+      // The applier is behind: leave what workers send in the socket's buffers for now.
+      if (reading) {
+        log.debug("applier backlog full; pausing reads");
+        reading = false;
+      }
+      pausedPoller.poll(PAUSED_POLL_MS);
+      wakeup.clear();
+      sendQueued();
+      if (now() >= nextBeatAt) {
+        heartbeat();
+        nextBeatAt = now() + settings.heartbeatIntervalMs();
+      }
+      return;
+    }
+    if (!reading) {
+      // Workers were not heard while reads were paused; that is not their silence.
+      long nowNanos = System.nanoTime();
+      registry.sessions().forEach(session -> session.seen(nowNanos));
+      reading = true;
+    }
     long timeout = backlog.isEmpty() ? Math.max(1, nextBeatAt - now()) : BACKLOG_RETRY_MS;
     poller.poll(timeout);
     if (poller.pollin(wakeupIndex)) {
@@ -219,7 +246,7 @@ public final class RouterGateway implements Runnable {
   private void receiveAll() {
     List<byte[]> frames;
     int received = 0;
-    while (received++ < 10_000 && (frames = MultipartSocket.receive(router)) != null) {
+    while (received++ < 10_000 && sink.acceptsMoreResults() && (frames = MultipartSocket.receive(router)) != null) {
       byte[] identity = frames.get(0);
       try {
         handle(identity, frames.subList(1, frames.size()));
@@ -346,16 +373,7 @@ public final class RouterGateway implements Runnable {
   }
 
   private void onResult(byte[] identity, WorkerSession session, Message message, String json) {
-    // Credit comes back now; the dispatcher is woken by the applier once the result is stored,
-    // which is also when any step it made ready can be claimed.
-    if (message instanceof PartialResult partial && partial.status().isTerminal()) {
-      WorkerSession holder = session != null ? session : registry.byWorkerId(partial.workerId()).orElse(null);
-      if (holder != null) {
-        holder.release(partial.stepId());
-      }
-    } else if (message instanceof BatchCompletion completion && session != null) {
-      session.releaseBatch(completion.batchId());
-    }
+    // The worker's credit comes back when the applier has stored the result.
     sink.accept(new InboundEvent.ResultReceived(
         session == null ? null : session.workerId(), message, json, clock.instant()));
     if (session == null) {
@@ -431,7 +449,7 @@ public final class RouterGateway implements Runnable {
     Heartbeat beat = new Heartbeat(at.truncatedTo(ChronoUnit.MILLIS));
     List<String> seen = new ArrayList<>();
     for (WorkerSession session : registry.sessions()) {
-      if (now - session.lastSeenNanos() > deadAfter) {
+      if (reading && now - session.lastSeenNanos() > deadAfter) {
         registry.remove(session);
         boolean dead = !session.draining() || session.heldSteps() > 0;
         if (dead) {

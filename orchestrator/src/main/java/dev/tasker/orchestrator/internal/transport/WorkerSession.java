@@ -8,16 +8,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One registered worker: its routing identity, handlers, credit and the steps it holds. The
- * transport thread updates liveness and releases steps as results arrive; only the dispatcher
- * thread adds steps, so free credit can only grow behind its back, never shrink. Thread-safe.
+ * One registered worker: its routing identity, handlers, credit and the steps it holds. Credit is
+ * taken in two moves: a claimer {@link #reserve reserves} free credit before claiming steps (so two
+ * claimers, the dispatcher and the applier, can never promise the same slot twice), then {@link
+ * #hold holds} the steps it sent and gives back what it did not use. A step's slot is freed when its
+ * result is stored. Thread-safe.
  */
 public final class WorkerSession {
 
   private final String workerId;
   private final Map<UUID, UUID> batchByHeldStep = new ConcurrentHashMap<>();
+  /** Steps held plus credit reserved: never more than the credit when reserved. */
+  private final AtomicInteger inFlight = new AtomicInteger();
   private volatile byte[] identity;
   private volatile Set<String> handlers;
   private volatile int credit;
@@ -72,7 +77,27 @@ public final class WorkerSession {
 
   /** Steps it may still be sent now: 0 while draining. */
   public int freeCredit() {
-    return draining ? 0 : Math.max(0, credit - batchByHeldStep.size());
+    return draining ? 0 : Math.max(0, credit - inFlight.get());
+  }
+
+  /**
+   * Reserves up to {@code wanted} slots of free credit for steps about to be claimed.
+   *
+   * @return how many were reserved (0 when none is free)
+   */
+  public int reserve(int wanted) {
+    while (true) {
+      int used = inFlight.get();
+      int granted = Math.max(0, Math.min(wanted, draining ? 0 : credit - used));
+      if (granted == 0 || inFlight.compareAndSet(used, used + granted)) {
+        return granted;
+      }
+    }
+  }
+
+  /** Gives back reserved slots that no step took. */
+  public void unreserve(int slots) {
+    inFlight.addAndGet(-slots);
   }
 
   /** Steps it holds. */
@@ -127,16 +152,26 @@ public final class WorkerSession {
     goodbyeAcknowledged = true;
   }
 
-  /** Records steps sent in {@code batchId}. Dispatcher thread, before the batch is sent. */
+  /**
+   * Records steps sent in {@code batchId}, in slots {@linkplain #reserve reserved} for them. Before
+   * the batch is sent.
+   */
   public void hold(UUID batchId, List<UUID> stepIds) {
     for (UUID stepId : stepIds) {
-      batchByHeldStep.put(stepId, batchId);
+      if (batchByHeldStep.put(stepId, batchId) != null) {
+        // Already held (sent again before its result came): its slot is counted once.
+        inFlight.decrementAndGet();
+      }
     }
   }
 
   /** Releases one step; {@code false} when it was not held (a duplicate or stale result). */
   public boolean release(UUID stepId) {
-    return batchByHeldStep.remove(stepId) != null;
+    if (batchByHeldStep.remove(stepId) == null) {
+      return false;
+    }
+    inFlight.decrementAndGet();
+    return true;
   }
 
   /** Releases every step of {@code batchId} still held; returns how many. */
@@ -144,6 +179,7 @@ public final class WorkerSession {
     int released = 0;
     for (Map.Entry<UUID, UUID> entry : batchByHeldStep.entrySet()) {
       if (entry.getValue().equals(batchId) && batchByHeldStep.remove(entry.getKey(), batchId)) {
+        inFlight.decrementAndGet();
         released++;
       }
     }

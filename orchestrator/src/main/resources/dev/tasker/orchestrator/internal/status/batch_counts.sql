@@ -1,7 +1,6 @@
-SELECT 'state:' || tr.to_state, count(*)
-  FROM tasker.step_execution_batch_transitions tr
- WHERE tr.most_recent
- GROUP BY tr.to_state
+SELECT 'state:' || state, count(*)
+  FROM tasker.step_execution_batches
+ GROUP BY state
 UNION ALL
 SELECT 'reconciliation:' || reconciliation_status, count(*)
   FROM tasker.step_execution_batches

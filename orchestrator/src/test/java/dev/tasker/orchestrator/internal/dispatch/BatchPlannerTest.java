@@ -7,7 +7,6 @@ import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
 import dev.tasker.orchestrator.internal.transport.WorkerSession;
 import dev.tasker.protocol.Hello;
 import dev.tasker.protocol.Ids;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,13 @@ class BatchPlannerTest {
     return registry.register(id.getBytes(), new Hello(id, "java", "0", List.of("1"), List.of(handlers), credit, null), dev.tasker.protocol.JsonCodec.instance(), 0);
   }
 
+  /** The free credit of every registered worker, as a dispatch round reserves it. */
+  private Map<WorkerSession, Integer> freeCredit() {
+    Map<WorkerSession, Integer> credit = new LinkedHashMap<>();
+    registry.sessions().forEach(w -> credit.put(w, w.freeCredit()));
+    return credit;
+  }
+
   private static List<UUID> steps(int n) {
     return IntStream.range(0, n).mapToObj(i -> Ids.newId()).toList();
   }
@@ -32,7 +38,7 @@ class BatchPlannerTest {
     aWorker("w1", 10, "a", "b");
     aWorker("w2", 5, "a");
 
-    Map<String, Integer> quotas = BatchPlanner.quotas(registry.sessions(), 1000, 0);
+    Map<String, Integer> quotas = BatchPlanner.quotas(freeCredit(), 1000, 0);
 
     assertThat(quotas).containsEntry("a", 15).containsEntry("b", 10);
   }
@@ -41,7 +47,7 @@ class BatchPlannerTest {
   void quotas_stop_at_the_round_maximum() {
     aWorker("w1", 500, "a", "b");
 
-    Map<String, Integer> quotas = BatchPlanner.quotas(registry.sessions(), 600, 0);
+    Map<String, Integer> quotas = BatchPlanner.quotas(freeCredit(), 600, 0);
 
     assertThat(quotas.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(600);
   }
@@ -49,10 +55,11 @@ class BatchPlannerTest {
   @Test
   void a_worker_never_gets_more_steps_than_its_free_credit() {
     WorkerSession w1 = aWorker("w1", 3, "a");
+    w1.reserve(1);
     w1.hold(Ids.newId(), steps(1));
     aWorker("w2", 4, "a");
 
-    List<PlannedBatch> batches = BatchPlanner.plan(Map.of("a", steps(20)), registry.sessions(), 50, Ids::newId);
+    List<PlannedBatch> batches = BatchPlanner.plan(Map.of("a", steps(20)), freeCredit(), 50, Ids::newId);
 
     Map<String, Integer> perWorker = new LinkedHashMap<>();
     batches.forEach(b -> perWorker.merge(b.worker().workerId(), b.stepIds().size(), Integer::sum));
@@ -66,7 +73,7 @@ class BatchPlannerTest {
     ready.put("a", steps(25));
     ready.put("b", steps(3));
 
-    List<PlannedBatch> batches = BatchPlanner.plan(ready, registry.sessions(), 10, Ids::newId);
+    List<PlannedBatch> batches = BatchPlanner.plan(ready, freeCredit(), 10, Ids::newId);
 
     assertThat(batches).extracting(b -> b.stepIds().size()).containsExactly(10, 10, 5, 3);
     assertThat(batches).extracting(PlannedBatch::handler).containsExactly("a", "a", "a", "b");
@@ -79,7 +86,7 @@ class BatchPlannerTest {
     ready.put("a", steps(3));
     ready.put("b", steps(3));
 
-    List<PlannedBatch> batches = BatchPlanner.plan(ready, registry.sessions(), 50, Ids::newId);
+    List<PlannedBatch> batches = BatchPlanner.plan(ready, freeCredit(), 50, Ids::newId);
 
     assertThat(batches.stream().mapToInt(b -> b.stepIds().size()).sum()).isEqualTo(4);
   }
@@ -88,9 +95,7 @@ class BatchPlannerTest {
   void steps_go_only_to_workers_serving_their_handler() {
     aWorker("w1", 10, "other");
     aWorker("w2", 10, "a");
-    List<WorkerSession> sessions = new ArrayList<>(registry.sessions());
-
-    List<PlannedBatch> batches = BatchPlanner.plan(Map.of("a", steps(5)), sessions, 50, Ids::newId);
+    List<PlannedBatch> batches = BatchPlanner.plan(Map.of("a", steps(5)), freeCredit(), 50, Ids::newId);
 
     assertThat(batches).extracting(b -> b.worker().workerId()).containsOnly("w2");
   }
@@ -98,9 +103,10 @@ class BatchPlannerTest {
   @Test
   void no_worker_with_credit_means_no_batch() {
     WorkerSession w1 = aWorker("w1", 1, "a");
+    w1.reserve(1);
     w1.hold(Ids.newId(), steps(1));
 
-    assertThat(BatchPlanner.plan(Map.of("a", steps(5)), registry.sessions(), 50, Ids::newId)).isEmpty();
-    assertThat(BatchPlanner.quotas(registry.sessions(), 1000, 0)).isEmpty();
+    assertThat(BatchPlanner.plan(Map.of("a", steps(5)), freeCredit(), 50, Ids::newId)).isEmpty();
+    assertThat(BatchPlanner.quotas(freeCredit(), 1000, 0)).isEmpty();
   }
 }

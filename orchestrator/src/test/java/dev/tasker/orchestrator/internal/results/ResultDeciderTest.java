@@ -45,7 +45,7 @@ class ResultDeciderTest {
   }
 
   private StepRow aStepInProgress(UUID id, int attempts, int maxAttempts) {
-    return new StepRow(id, taskId, StepState.IN_PROGRESS, attempts, maxAttempts, true, 1000, 30_000);
+    return new StepRow(id, taskId, StepState.IN_PROGRESS, attempts, maxAttempts, true, 1000, 30_000, true);
   }
 
   private Decisions decide(Message... messages) {
@@ -88,7 +88,7 @@ class ResultDeciderTest {
     assertThat(decisions.completed).containsOnlyKeys(stepA);
     assertThat(decisions.batchesExecuting).containsExactly(batchId);
     assertThat(decisions.ledger).extracting(Decisions.LedgerRow::outcome).containsExactly("applied");
-    assertThat(decisions.tasksToCheck).containsExactly(taskId);
+    assertThat(decisions.taskByStep).containsExactly(java.util.Map.entry(stepA, taskId));
   }
 
   @Test
@@ -211,8 +211,8 @@ class ResultDeciderTest {
   @Test
   void partials_reported_in_earlier_transactions_count_for_reconciliation() {
     reported.put(batchId, Map.of(stepA, StepStatus.COMPLETED, stepB, StepStatus.COMPLETED));
-    steps.put(stepA, new StepRow(stepA, taskId, StepState.COMPLETE, 1, 3, true, 1000, 30_000));
-    steps.put(stepB, new StepRow(stepB, taskId, StepState.COMPLETE, 1, 3, true, 1000, 30_000));
+    steps.put(stepA, new StepRow(stepA, taskId, StepState.COMPLETE, 1, 3, true, 1000, 30_000, true));
+    steps.put(stepB, new StepRow(stepB, taskId, StepState.COMPLETE, 1, 3, true, 1000, 30_000, true));
 
     Decisions decisions =
         decide(completion(summary(stepA, StepStatus.COMPLETED), summary(stepB, StepStatus.COMPLETED)));

@@ -1,0 +1,100 @@
+-- Writes what the decider decided about a group of results, in one statement: the ledger rows,
+-- steps completed, scheduled for retry or failed, their transitions, the children whose last
+-- dependency just completed, the batches' transitions, states and reconciliation. Returns the
+-- children made ready (pending with every dependency done), for the caller to count and to claim.
+-- Every step changed here was locked by load_results.sql and is checked again to be in progress.
+--
+-- Rows are found by key (id = ANY of an array, or a lateral lookup), and each changed row reads its
+-- new values from a JSON object keyed by its id: no join between a list of values and a table,
+-- whose cached plan could scan the table or loop over the list once per row as both grow.
+WITH ledger AS (
+    INSERT INTO tasker.step_execution_batch_received_results
+           (batch_id, step_id, message_type, worker_id, sequence_number, attempt, status,
+            execution_time_ms, raw_message, outcome, processing_errors, received_at)
+    SELECT x.batch_id, x.step_id, x.message_type, x.worker_id, x.sequence_number, x.attempt, x.status,
+           x.execution_time_ms, x.raw_message::json, x.outcome, x.processing_errors::jsonb, x.received_at
+      FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::int8[], ?::int4[], ?::text[],
+                  ?::int8[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+           AS x(batch_id, step_id, message_type, worker_id, sequence_number, attempt, status,
+                execution_time_ms, raw_message, outcome, processing_errors, received_at)
+),
+-- Completed: {id: output}, and ids.
+completed AS (
+    UPDATE tasker.workflow_steps s
+       SET state = 'complete', results = (?::jsonb) -> s.step_id::text, completed_at = now(),
+           updated_at = now()
+     WHERE s.step_id = ANY(?::uuid[])
+       AND s.state = 'in_progress'
+    RETURNING s.step_id
+),
+-- Scheduled for a retry: {id: {"due": timestamp, "error": {...}}}, and ids.
+retry_values AS (
+    SELECT ?::jsonb AS by_id
+),
+retried AS (
+    UPDATE tasker.workflow_steps s
+       SET state = 'waiting_for_retry',
+           next_attempt_at = ((SELECT by_id FROM retry_values) -> s.step_id::text ->> 'due')::timestamptz,
+           last_error = (SELECT by_id FROM retry_values) -> s.step_id::text -> 'error',
+           updated_at = now()
+     WHERE s.step_id = ANY(?::uuid[])
+       AND s.state = 'in_progress'
+),
+-- Failed for good: {id: error}, and ids.
+failed AS (
+    UPDATE tasker.workflow_steps s
+       SET state = 'error', last_error = (?::jsonb) -> s.step_id::text, updated_at = now()
+     WHERE s.step_id = ANY(?::uuid[])
+       AND s.state = 'in_progress'
+),
+-- A transition's sort key follows the step's latest one, read by key; transitions are appended,
+-- never updated (the current state is the step's own row).
+step_transitions AS (
+    INSERT INTO tasker.workflow_step_transitions (step_id, from_state, to_state, sort_key, metadata)
+    SELECT x.step_id, p.to_state, x.to_state, coalesce(p.sort_key, 0) + 1, x.metadata::jsonb
+      FROM unnest(?::uuid[], ?::text[], ?::text[]) AS x(step_id, to_state, metadata)
+      LEFT JOIN LATERAL (SELECT t.to_state, t.sort_key FROM tasker.workflow_step_transitions t
+                          WHERE t.step_id = x.step_id ORDER BY t.sort_key DESC LIMIT 1) p ON true
+),
+-- Each completed parent satisfies one dependency of each of its children. The row lock on the
+-- child serializes two parents completing in concurrent transactions, so it cannot be missed.
+released AS (
+    UPDATE tasker.workflow_steps c
+       SET unmet_dependencies = c.unmet_dependencies
+             - (SELECT count(*) FROM tasker.step_edges e
+                 WHERE e.to_step_id = c.step_id
+                   AND e.from_step_id = ANY(ARRAY(SELECT step_id FROM completed))),
+           updated_at = now()
+     WHERE c.step_id = ANY(ARRAY(SELECT e.to_step_id FROM tasker.step_edges e
+                                  WHERE e.from_step_id = ANY(ARRAY(SELECT step_id FROM completed))))
+    RETURNING c.step_id, c.task_id, c.handler, c.state, c.unmet_dependencies
+),
+-- A batch may take two transitions here (executing, then completed), each with the next sort key.
+batch_transitions AS (
+    INSERT INTO tasker.step_execution_batch_transitions (batch_id, from_state, to_state, sort_key,
+                                                         metadata, event_name)
+    SELECT x.batch_id, coalesce(lag(x.to_state) OVER w, p.to_state), x.to_state,
+           coalesce(p.sort_key, 0) + row_number() OVER w, x.metadata::jsonb, x.event_name
+      FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
+           AS x(batch_id, to_state, metadata, event_name, ord)
+      LEFT JOIN LATERAL (SELECT t.to_state, t.sort_key FROM tasker.step_execution_batch_transitions t
+                          WHERE t.batch_id = x.batch_id ORDER BY t.sort_key DESC LIMIT 1) p ON true
+    WINDOW w AS (PARTITION BY x.batch_id ORDER BY x.ord)
+),
+-- Each batch's new state: {id: {"state": ..., "reconciliation": ... (when completed)}}, and ids.
+batch_values AS (
+    SELECT ?::jsonb AS by_id
+),
+batches_moved AS (
+    UPDATE tasker.step_execution_batches b
+       SET state = (SELECT by_id FROM batch_values) -> b.batch_id::text ->> 'state',
+           reconciliation_status = coalesce((SELECT by_id FROM batch_values) -> b.batch_id::text ->> 'reconciliation',
+                                            b.reconciliation_status),
+           completed_at = CASE WHEN (SELECT by_id FROM batch_values) -> b.batch_id::text ->> 'reconciliation' IS NULL
+                               THEN b.completed_at ELSE now() END
+     WHERE b.batch_id = ANY(?::uuid[])
+)
+SELECT step_id, task_id, handler
+  FROM released
+ WHERE unmet_dependencies = 0
+   AND state = 'pending'
