@@ -7,6 +7,23 @@ import dev.tasker.schema.DatabaseSettings;
 /** Connection pools for a Tasker database (HikariCP). */
 public final class ConnectionPools {
 
+  /**
+   * Tasker's statements are few and run constantly, with arrays of keys as parameters: each is
+   * prepared on the server at its first use (pgjdbc {@code prepareThreshold}) and keeps one generic
+   * plan per connection, instead of being planned again at every execution (about a millisecond for
+   * the larger ones, which PostgreSQL's default keeps paying when arrays are short).
+   */
+  static final int PREPARE_THRESHOLD = 1;
+
+  /**
+   * Session settings of every connection: generic plans (see {@link #PREPARE_THRESHOLD}), and no
+   * table scan where an index can serve. Tasker finds rows by key, and a plan is kept while tables
+   * grow: a plan made on a freshly analyzed handful of rows would otherwise scan the table (and
+   * sort it) until the next ANALYZE, by then holding a million rows. Queries with no index to use
+   * (reports that read every row) still scan.
+   */
+  static final String SESSION_OPTIONS = "-c plan_cache_mode=force_generic_plan -c enable_seqscan=off";
+
   private ConnectionPools() {}
 
   /**
@@ -34,12 +51,8 @@ public final class ConnectionPools {
     config.setInitializationFailTimeout(-1);
     config.setConnectionTimeout(10_000);
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
-    // Tasker's statements are few and run constantly, with arrays of keys as parameters: prepare each
-    // on the server at its first use and keep one generic plan per connection, instead of planning
-    // the larger ones again at every execution (about a millisecond each, which PostgreSQL's default
-    // keeps paying when arrays are short).
-    config.addDataSourceProperty("prepareThreshold", "1");
-    config.addDataSourceProperty("options", "-c plan_cache_mode=force_generic_plan");
+    config.addDataSourceProperty("prepareThreshold", String.valueOf(PREPARE_THRESHOLD));
+    config.addDataSourceProperty("options", SESSION_OPTIONS);
     config.addDataSourceProperty("ApplicationName", name);
     return new HikariDataSource(config);
   }

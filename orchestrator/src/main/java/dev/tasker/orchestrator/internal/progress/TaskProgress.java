@@ -31,12 +31,8 @@ public final class TaskProgress {
     }
   }
 
-  /** A step that ran and completed: it is no longer active, and done. */
-  public static final Change STEP_COMPLETED = new Change(-1, 1);
   /** A step that failed for good: no longer active. */
   public static final Change STEP_FAILED = new Change(-1, 0);
-  /** A pending step whose dependencies are now all done: active. */
-  public static final Change STEP_READY = new Change(1, 0);
 
   /** A task finished by a change. */
   public record Finished(UUID taskId, TaskState state) {}

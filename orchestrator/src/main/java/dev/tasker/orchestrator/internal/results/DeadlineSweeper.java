@@ -172,7 +172,6 @@ public final class DeadlineSweeper implements Runnable {
       StepState.IN_PROGRESS.requireTransitionTo(target);
       decisions.stepTransitions.add(
           new TransitionWriter.Change(step.stepId(), target.dbName(), "{\"reason\":\"timeout\"}", null));
-      decisions.taskByStep.put(step.stepId(), step.taskId());
     }
     if (!expired.isEmpty()) {
       log.warn("{} step attempts ran past their timeout: {} will be retried, {} failed for good",

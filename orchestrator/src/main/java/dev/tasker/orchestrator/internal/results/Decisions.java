@@ -43,20 +43,9 @@ final class Decisions {
   final Set<UUID> batchesExecuting = new LinkedHashSet<>();
   final Map<UUID, String> batchesCompleted = new LinkedHashMap<>();
   final List<Discrepancy> discrepancies = new ArrayList<>();
-  /** The task of each step changed. */
-  final Map<UUID, UUID> taskByStep = new LinkedHashMap<>();
 
   boolean changesSteps() {
     return !completed.isEmpty() || !retries.isEmpty() || !failed.isEmpty();
-  }
-
-  /** The task of a step this decided to change. */
-  UUID taskOf(UUID stepId) {
-    UUID taskId = taskByStep.get(stepId);
-    if (taskId == null) {
-      throw new IllegalStateException("no task recorded for changed step " + stepId);
-    }
-    return taskId;
   }
 
   /** The earliest retry scheduled, or {@code null}. */

@@ -220,7 +220,7 @@ public final class ResultApplier implements Runnable, InboundSink {
             if (!results.isEmpty()) {
               ResultSnapshot snapshot = ResultStore.load(connection, results);
               decided = new ResultDecider(clock, backoff, snapshot).decide(results);
-              ready = ResultStore.write(connection, decided).ready();
+              ready = ResultStore.write(connection, decided);
             }
             releaseCredit(results);
             if (round[0] != null) {

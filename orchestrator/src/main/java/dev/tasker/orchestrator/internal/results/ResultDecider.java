@@ -153,7 +153,6 @@ final class ResultDecider {
     StepState.IN_PROGRESS.requireTransitionTo(target);
     stepStates.put(step.stepId(), target);
     decisions.stepTransitions.add(new TransitionWriter.Change(step.stepId(), target.dbName(), metadata, null));
-    decisions.taskByStep.put(step.stepId(), step.taskId());
   }
 
   private void decideCompletion(BatchCompletion completion, ResultReceived received) {

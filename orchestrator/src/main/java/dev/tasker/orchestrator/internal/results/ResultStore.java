@@ -4,7 +4,6 @@ import dev.tasker.orchestrator.StepState;
 import dev.tasker.orchestrator.internal.db.KeyedJson;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
-import dev.tasker.orchestrator.internal.progress.TaskProgress;
 import dev.tasker.orchestrator.internal.results.Decisions.Discrepancy;
 import dev.tasker.orchestrator.internal.results.Decisions.LedgerRow;
 import dev.tasker.orchestrator.internal.results.ResultSnapshot.BatchRow;
@@ -38,9 +37,6 @@ final class ResultStore {
 
   /** A step whose last dependency just completed: pending and ready to claim. */
   record ReadyStep(UUID stepId, UUID taskId, String handler) {}
-
-  /** What writing the decisions changed beyond them. */
-  record Written(List<ReadyStep> ready, List<TaskProgress.Finished> finished) {}
 
   private ResultStore() {}
 
@@ -86,19 +82,15 @@ final class ResultStore {
   }
 
   /**
-   * Writes every decision and records the tasks' progress.
+   * Writes every decision, with the tasks' progress and finish.
    *
-   * @return the steps made ready and the tasks finished
+   * @return the steps made ready
    */
-  static Written write(Connection connection, Decisions decisions) throws SQLException {
+  static List<ReadyStep> write(Connection connection, Decisions decisions) throws SQLException {
     List<ReadyStep> ready = apply(connection, decisions);
     DeadLetters.record(connection, decisions.failed.values());
     insertDiscrepancies(connection, decisions.discrepancies);
-    TaskProgress.Changes changes = new TaskProgress.Changes();
-    decisions.completed.keySet().forEach(stepId -> changes.add(decisions.taskOf(stepId), TaskProgress.STEP_COMPLETED));
-    decisions.failed.keySet().forEach(stepId -> changes.add(decisions.taskOf(stepId), TaskProgress.STEP_FAILED));
-    ready.forEach(step -> changes.add(step.taskId(), TaskProgress.STEP_READY));
-    return new Written(ready, TaskProgress.record(connection, changes));
+    return ready;
   }
 
   private static List<ReadyStep> apply(Connection connection, Decisions decisions) throws SQLException {

@@ -1,7 +1,8 @@
 -- Writes what the decider decided about a group of results, in one statement: the ledger rows,
 -- steps completed, scheduled for retry or failed, their transitions, the children whose last
--- dependency just completed, the batches' transitions, states and reconciliation. Returns the
--- children made ready (pending with every dependency done), for the caller to count and to claim.
+-- dependency just completed, the batches' transitions, states and reconciliation, the tasks'
+-- progress and the finish of those left with nothing to do. Returns the children made ready
+-- (pending with every dependency done), for the caller to claim.
 -- Every step changed here was locked by load_results.sql and is checked again to be in progress.
 --
 -- Rows are found by key (id = ANY of an array, or a lateral lookup), and each changed row reads its
@@ -25,7 +26,7 @@ completed AS (
            updated_at = now()
      WHERE s.step_id = ANY(?::uuid[])
        AND s.state = 'in_progress'
-    RETURNING s.step_id
+    RETURNING s.step_id, s.task_id
 ),
 -- Scheduled for a retry: {id: {"due": timestamp, "error": {...}}}, and ids.
 retry_values AS (
@@ -46,6 +47,7 @@ failed AS (
        SET state = 'error', last_error = (?::jsonb) -> s.step_id::text, updated_at = now()
      WHERE s.step_id = ANY(?::uuid[])
        AND s.state = 'in_progress'
+    RETURNING s.task_id
 ),
 -- A transition's sort key follows the step's latest one, read by key; transitions are appended,
 -- never updated (the current state is the step's own row).
@@ -93,6 +95,52 @@ batches_moved AS (
            completed_at = CASE WHEN (SELECT by_id FROM batch_values) -> b.batch_id::text ->> 'reconciliation' IS NULL
                                THEN b.completed_at ELSE now() END
      WHERE b.batch_id = ANY(?::uuid[])
+),
+-- Task progress (as progress/record_progress.sql does for changes made elsewhere): a completed step
+-- is done and no longer active, a failed one no longer active, a child made ready active. The
+-- update takes each task's row lock, so two transactions finishing a task's last steps at once are
+-- serialized, and the second (which re-reads the row it waited for) sees the counters reach 0.
+-- Each task reads its change from a JSON object by its id (no join of a list to the table).
+changes AS (
+    SELECT jsonb_object_agg(task_id::text, jsonb_build_array(active, done)) AS by_task,
+           array_agg(task_id) AS task_ids
+      FROM (SELECT task_id, sum(active) AS active, sum(done) AS done
+              FROM (SELECT task_id, -1 AS active, 1 AS done FROM completed
+                    UNION ALL
+                    SELECT task_id, -1, 0 FROM failed
+                    UNION ALL
+                    SELECT task_id, 1, 0 FROM released WHERE unmet_dependencies = 0 AND state = 'pending') c
+             GROUP BY task_id) g
+),
+progressed AS (
+    UPDATE tasker.tasks t
+       SET active_steps = t.active_steps + ((SELECT by_task FROM changes) -> t.task_id::text ->> 0)::int4,
+           done_steps = t.done_steps + ((SELECT by_task FROM changes) -> t.task_id::text ->> 1)::int4,
+           state = CASE WHEN t.state NOT IN ('pending', 'in_progress')
+                          OR t.active_steps + ((SELECT by_task FROM changes) -> t.task_id::text ->> 0)::int4 > 0
+                        THEN t.state
+                        WHEN t.done_steps + ((SELECT by_task FROM changes) -> t.task_id::text ->> 1)::int4
+                             = t.total_steps
+                        THEN 'complete'
+                        ELSE 'error' END,
+           completed_at = CASE WHEN t.state IN ('pending', 'in_progress')
+                                AND t.active_steps + ((SELECT by_task FROM changes) -> t.task_id::text ->> 0)::int4 = 0
+                               THEN now() ELSE t.completed_at END,
+           updated_at = now()
+     WHERE t.task_id = ANY((SELECT task_ids FROM changes)::uuid[])
+    RETURNING t.task_id, t.state
+),
+-- A finished task's transition. If another transaction finished the task while this one waited for
+-- its row, that transaction's transition took the sort key read here as next: the insert gives way.
+finished AS (
+    INSERT INTO tasker.task_transitions (task_id, from_state, to_state, sort_key)
+    SELECT p.task_id, t.to_state, p.state, t.sort_key + 1
+      FROM progressed p
+     CROSS JOIN LATERAL (SELECT t.to_state, t.sort_key FROM tasker.task_transitions t
+                          WHERE t.task_id = p.task_id ORDER BY t.sort_key DESC LIMIT 1) t
+     WHERE p.state IN ('complete', 'error')
+       AND t.to_state <> p.state
+        ON CONFLICT (task_id, sort_key) DO NOTHING
 )
 SELECT step_id, task_id, handler
   FROM released

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tasker.orchestrator.ConnectionPools;
 import dev.tasker.schema.DatabaseSettings;
 import dev.tasker.schema.testing.TestDatabases;
 import java.sql.Connection;
@@ -33,9 +35,9 @@ import org.junit.jupiter.api.TestInstance.Lifecycle;
 /**
  * The dispatcher's ready-step query ({@code select_ready_steps.sql}) against a backlog of a million
  * steps, run as the orchestrator runs it: through {@link StepClaimer#selectReady} on a connection
- * that prepares every statement on the server at its first use and plans it once, generically
- * ({@code prepareThreshold=1}, {@code plan_cache_mode=force_generic_plan}, as {@code ConnectionPools}
- * sets them). The plan must walk {@code workflow_steps_ready_idx} in dispatch order: a sequential scan
+ * from a pool {@link ConnectionPools} opened, which prepares every statement on the server at its
+ * first use and plans it once, generically, with table scans disabled where an index can serve. The
+ * plan must walk {@code workflow_steps_ready_idx} in dispatch order: a sequential scan
  * or a sort would read every pending step of the backlog to hand out a few hundred.
  */
 @TestInstance(Lifecycle.PER_CLASS)
@@ -97,6 +99,7 @@ class ReadyStepPlanIT {
       """;
 
   private DatabaseSettings database;
+  private HikariDataSource pool;
   // Prepared the query when the table held a handful of rows and kept it, as a pooled connection does.
   private Connection early;
   private JsonNode planOnAHandfulOfRows;
@@ -107,10 +110,12 @@ class ReadyStepPlanIT {
     database = TestDatabases.freshDatabase();
     try (Connection fill = DriverManager.getConnection(database.jdbcUrl(), credentials())) {
       UUID namedTaskId = insertTemplate(fill);
-      // Never analyzed, as on a fresh installation (autovacuum analyzes a table after 50 changed rows).
-      // Once analyzed, up to about 60 steps plan as a Seq Scan and a Sort, which the connection keeps
-      // until the next ANALYZE; this test does not cover that case.
+      // Analyzed while it holds a handful of rows: with table scans allowed, up to about 60 steps plan
+      // as a Seq Scan and a Sort, which the connection would keep until the next ANALYZE.
       insertTasks(fill, namedTaskId, 0, FIRST_TASKS);
+      try (Statement statement = fill.createStatement()) {
+        statement.execute("ANALYZE tasker.tasks, tasker.workflow_steps");
+      }
       early = orchestratorConnection();
       StepClaimer.selectReady(early, QUOTAS);
       planOnAHandfulOfRows = explain(early, "FORMAT JSON");
@@ -133,6 +138,9 @@ class ReadyStepPlanIT {
   void closeTheEarlyConnection() throws SQLException {
     if (early != null) {
       early.close();
+    }
+    if (pool != null) {
+      pool.close();
     }
   }
 
@@ -293,11 +301,12 @@ class ReadyStepPlanIT {
     return null;
   }
 
+  /** A connection from a pool as the orchestrator opens it, with its session settings. */
   private Connection orchestratorConnection() throws SQLException {
-    Properties properties = credentials();
-    properties.setProperty("prepareThreshold", "1");
-    properties.setProperty("options", "-c plan_cache_mode=force_generic_plan");
-    return DriverManager.getConnection(database.jdbcUrl(), properties);
+    if (pool == null) {
+      pool = ConnectionPools.open(database, 4, "ready-step-plan-it");
+    }
+    return pool.getConnection();
   }
 
   private Properties credentials() {

@@ -88,7 +88,6 @@ class ResultDeciderTest {
     assertThat(decisions.completed).containsOnlyKeys(stepA);
     assertThat(decisions.batchesExecuting).containsExactly(batchId);
     assertThat(decisions.ledger).extracting(Decisions.LedgerRow::outcome).containsExactly("applied");
-    assertThat(decisions.taskByStep).containsExactly(java.util.Map.entry(stepA, taskId));
   }
 
   @Test
