@@ -15,9 +15,6 @@ public final class Ids {
 
   private Ids() {}
 
-  private static final java.util.regex.Pattern CANONICAL =
-      java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-
   /**
    * Reads an id in the canonical UUID text form ({@code 8-4-4-4-12} hexadecimal digits), the only
    * form on the wire.
@@ -28,12 +25,28 @@ public final class Ids {
     if (text == null || text.isEmpty()) {
       throw new IllegalArgumentException(field + " is required");
     }
-    if (!CANONICAL.matcher(text).matches()) {
+    if (!isCanonical(text)) {
       String shown = text.length() <= 40 ? text : text.substring(0, 40) + "...";
       throw new IllegalArgumentException(field + " must be a UUID string such as "
           + "0192f3a4-7000-7abc-8def-0123456789ab but was '" + shown + "'");
     }
     return UUID.fromString(text);
+  }
+
+  /** Whether {@code text} is 8-4-4-4-12 hexadecimal digits (checked by hand: ids are on the hot path). */
+  private static boolean isCanonical(String text) {
+    if (text.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = text.charAt(i);
+      boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+      boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (dash ? c != '-' : !hex) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A new UUIDv7. */

@@ -87,9 +87,19 @@ ALTER TABLE tasks ALTER COLUMN identity_hash TYPE text COLLATE "C";
 ALTER TABLE workflow_steps ALTER COLUMN name TYPE text COLLATE "C",
                            ALTER COLUMN handler TYPE text COLLATE "C";
 
--- 8. Fewer index entries per row written: the ledger is keyed by batch and arrival (how it is
--- read), and a batch step's position is unique by construction.
+-- 8. Fewer index entries per row written: the ledger is keyed by batch and arrival, which is how it
+-- is read (a step's messages: its batches from step_execution_batch_steps, then those batches'),
+-- and a batch step's position is unique by construction.
 ALTER TABLE step_execution_batch_received_results DROP CONSTRAINT step_execution_batch_received_results_pkey;
 DROP INDEX step_execution_batch_received_results_batch_idx;
+DROP INDEX step_execution_batch_received_results_step_idx;
 ALTER TABLE step_execution_batch_received_results ADD PRIMARY KEY (batch_id, result_id);
 ALTER TABLE step_execution_batch_steps DROP CONSTRAINT step_execution_batch_steps_batch_id_sequence_order_key;
+
+-- 9. A running attempt's deadline is set only while it runs, and the index covers exactly those:
+-- with the state in its predicate, statements that change steps known to be in progress (by key)
+-- could plan to read every running step from it instead.
+UPDATE workflow_steps SET attempt_deadline = NULL WHERE state <> 'in_progress' AND attempt_deadline IS NOT NULL;
+DROP INDEX workflow_steps_attempt_deadline_idx;
+CREATE INDEX workflow_steps_attempt_deadline_idx ON workflow_steps (attempt_deadline)
+    WHERE attempt_deadline IS NOT NULL;

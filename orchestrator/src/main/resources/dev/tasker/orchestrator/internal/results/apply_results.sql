@@ -22,8 +22,8 @@ WITH ledger AS (
 -- Completed: {id: output}, and ids.
 completed AS (
     UPDATE tasker.workflow_steps s
-       SET state = 'complete', results = (?::jsonb) -> s.step_id::text, completed_at = now(),
-           updated_at = now()
+       SET state = 'complete', results = (?::jsonb) -> s.step_id::text, attempt_deadline = NULL,
+           completed_at = now(), updated_at = now()
      WHERE s.step_id = ANY(?::uuid[])
        AND s.state = 'in_progress'
     RETURNING s.step_id, s.task_id
@@ -37,14 +37,15 @@ retried AS (
        SET state = 'waiting_for_retry',
            next_attempt_at = ((SELECT by_id FROM retry_values) -> s.step_id::text ->> 'due')::timestamptz,
            last_error = (SELECT by_id FROM retry_values) -> s.step_id::text -> 'error',
-           updated_at = now()
+           attempt_deadline = NULL, updated_at = now()
      WHERE s.step_id = ANY(?::uuid[])
        AND s.state = 'in_progress'
 ),
 -- Failed for good: {id: error}, and ids.
 failed AS (
     UPDATE tasker.workflow_steps s
-       SET state = 'error', last_error = (?::jsonb) -> s.step_id::text, updated_at = now()
+       SET state = 'error', last_error = (?::jsonb) -> s.step_id::text, attempt_deadline = NULL,
+           updated_at = now()
      WHERE s.step_id = ANY(?::uuid[])
        AND s.state = 'in_progress'
     RETURNING s.task_id
