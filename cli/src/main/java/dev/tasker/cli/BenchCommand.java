@@ -272,7 +272,7 @@ final class BenchCommand implements Callable<Integer> {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException("task " + task.taskId() + " did not finish within 30 s");
           }
-          LockSupport.parkNanos(200_000);
+          LockSupport.parkNanos(1_000_000);
         }
         endToEnd[i] = (System.nanoTime() - before) / 1e6;
       }

@@ -5,7 +5,9 @@ import dev.tasker.orchestrator.ConnectionPools;
 import dev.tasker.orchestrator.Orchestrator;
 import dev.tasker.orchestrator.OrchestratorConfig;
 import dev.tasker.orchestrator.TemplateRegistry;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A database (the one named on the command line or by TASKER_DATABASE_URL, else embedded), a
@@ -24,8 +26,13 @@ final class LocalSystem implements AutoCloseable {
     database = Databases.externalOrEmbedded(databaseUrl);
     pool = ConnectionPools.open(database.settings(), POOL_SIZE, "tasker-local");
     TemplateRegistry templates = TemplateRegistry.fromResources(getClass().getClassLoader(), templateResources, null);
-    OrchestratorConfig config = OrchestratorConfig.builder()
-        .endpoints("tcp://127.0.0.1:0").poolSize(POOL_SIZE).batchSize(batchSize).build();
+    // The orchestrator's TASKER_* settings apply here too (so a bench can be tuned like a deployment),
+    // except where this system needs its own: a free loopback port, its pool, the batch size asked.
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    environment.put("TASKER_ENDPOINTS", "tcp://127.0.0.1:0");
+    environment.put("TASKER_POOL_SIZE", String.valueOf(POOL_SIZE));
+    environment.put("TASKER_BATCH_SIZE", String.valueOf(batchSize));
+    OrchestratorConfig config = OrchestratorConfig.load(null, environment);
     orchestrator = Orchestrator.builder().config(config).dataSource(pool).templates(templates).build().start();
   }
 

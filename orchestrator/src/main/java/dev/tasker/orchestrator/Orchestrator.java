@@ -86,7 +86,7 @@ public final class Orchestrator implements AutoCloseable {
     this.ownsContext = builder.context == null;
     this.context = ownsContext ? new ZContext() : builder.context;
     this.migrate = builder.migrate;
-    this.client = new TaskerClient(dataSource, templates);
+    this.client = new TaskerClient(dataSource, templates, signal::wake);
   }
 
   /** A builder; {@link Builder#dataSource} is required. */
@@ -111,10 +111,11 @@ public final class Orchestrator implements AutoCloseable {
     Backoff backoff = new Backoff(new Random());
     DispatchSettings dispatch = new DispatchSettings(config.batchSize(), config.maxStepsPerRound(),
         config.resultTimeoutMs(), config.sweepIntervalMs(), orchestratorId);
-    applier = new ResultApplier(dataSource, clock, backoff, signal::wake,
+    applier = new ResultApplier(dataSource, clock, backoff,
         due -> dispatcher.retryScheduled(due), config.maxResultsPerTransaction(), config.maxQueuedResults(),
         orchestratorId, (workerId, ack) -> gateway.sendToWorker(workerId, ack),
-        new ResultApplier.ChildDispatch(registry, dispatch, round -> round.send(gateway), () -> sweeper.deadlineSet()));
+        new ResultApplier.ChildDispatch(registry, dispatch, round -> round.send(gateway),
+            inMillis -> sweeper.deadlineSet(inMillis), () -> dispatcher.stepsReady(), () -> dispatcher.creditFreed()));
     TransportSettings transport = new TransportSettings(config.endpoints(), config.heartbeatIntervalMs(),
         config.heartbeatLiveness(), config.sendHighWaterMark(), config.receiveHighWaterMark(),
         config.maxMessageBytes(), orchestratorId, config.encodings());

@@ -34,8 +34,17 @@ public final class TaskerClient {
    * @param registry templates known locally; may be empty
    */
   public TaskerClient(DataSource dataSource, TemplateRegistry registry) {
+    this(dataSource, registry, () -> { });
+  }
+
+  /**
+   * The orchestrator's own client: after a commit that created tasks it also wakes the dispatcher
+   * directly, which the database notification (still sent, for other orchestrators) would do a
+   * little later.
+   */
+  TaskerClient(DataSource dataSource, TemplateRegistry registry, Runnable created) {
     this.templates = new TemplateStore(dataSource, registry);
-    this.initializer = new TaskInitializer(dataSource, templates);
+    this.initializer = new TaskInitializer(dataSource, templates, created);
     this.queries = new TaskQueries(dataSource);
     this.operations = new OperatorActions(dataSource);
   }

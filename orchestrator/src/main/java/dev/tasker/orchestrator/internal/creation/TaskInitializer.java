@@ -38,10 +38,13 @@ public final class TaskInitializer {
   private final TemplateStore templates;
   private final ContextValidator validator = new ContextValidator();
   private final Map<String, StepLayout> layouts = new ConcurrentHashMap<>();
+  private final Runnable created;
 
-  public TaskInitializer(DataSource dataSource, TemplateStore templates) {
+  /** @param created run after a commit that created tasks */
+  public TaskInitializer(DataSource dataSource, TemplateStore templates, Runnable created) {
     this.dataSource = dataSource;
     this.templates = templates;
+    this.created = created;
   }
 
   /** A request checked and ready to write. */
@@ -73,11 +76,15 @@ public final class TaskInitializer {
     if (checked.isEmpty()) {
       return List.of();
     }
-    return Transactions.inTransaction(
+    List<CreatedTask> results = Transactions.inTransaction(
         dataSource,
         checked.size() == 1 ? "creating a task of " + checked.get(0).template().fullName()
             : "creating " + checked.size() + " tasks",
         connection -> create(connection, checked));
+    if (results.stream().anyMatch(CreatedTask::created)) {
+      created.run();
+    }
+    return results;
   }
 
   private List<CreatedTask> create(Connection connection, List<Checked> checked) throws SQLException {

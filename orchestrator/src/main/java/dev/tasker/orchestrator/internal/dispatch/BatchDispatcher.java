@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,8 @@ public final class BatchDispatcher implements Runnable {
   private final DispatchSignal signal;
   private final DispatchSettings settings;
   private final Clock clock;
-  private final Runnable deadlinesSet;
+  private final LongConsumer deadlinesSet;
+  private volatile boolean readyLeftBehind = true;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopRequested;
   private final AtomicReference<Instant> scheduledRetry = new AtomicReference<>();
@@ -61,7 +63,7 @@ public final class BatchDispatcher implements Runnable {
       DispatchSignal signal,
       DispatchSettings settings,
       Clock clock,
-      Runnable deadlinesSet) {
+      LongConsumer deadlinesSet) {
     this.dataSource = dataSource;
     this.registry = registry;
     this.gateway = gateway;
@@ -80,6 +82,23 @@ public final class BatchDispatcher implements Runnable {
   /** Waits for the loop to end. */
   public boolean awaitStopped(long timeoutMillis) throws InterruptedException {
     return stopped.await(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Tells the dispatcher that workers have credit again (their results were stored). It is woken
+   * only if its last pass may have left ready steps for lack of credit: otherwise there is nothing
+   * for it to do, and waking it would cost a query at every step. Any thread.
+   */
+  public void creditFreed() {
+    if (readyLeftBehind) {
+      signal.wake();
+    }
+  }
+
+  /** Tells the dispatcher that steps became ready that nobody claimed. Any thread. */
+  public void stepsReady() {
+    readyLeftBehind = true;
+    signal.wake();
   }
 
   /** Tells the dispatcher a step will be due for retry at {@code due}. Any thread. */
@@ -124,6 +143,8 @@ public final class BatchDispatcher implements Runnable {
     acknowledgeGoodbyes();
     promoteDueRetries(sweep);
     int sent = 0;
+    // Until this pass finds fewer ready steps than it asked for, some may be waiting for credit.
+    readyLeftBehind = true;
     for (int round = 0; round < MAX_ROUNDS && !stopRequested; round++) {
       ClaimRound claim = ClaimRound.reserveFree(registry.sessions(), settings.maxStepsPerRound(), rotation);
       if (claim.isEmpty()) {
@@ -144,13 +165,14 @@ public final class BatchDispatcher implements Runnable {
       int steps = claim.send(gateway);
       sent += steps;
       if (steps > 0) {
-        deadlinesSet.run();
+        deadlinesSet.accept(claim.earliestDeadlineMs());
       }
       if (log.isDebugEnabled()) {
         log.debug("dispatch round: {} steps in {} ms", steps, (System.nanoTime() - roundStarted) / 1_000_000);
       }
       int asked = quotas.values().stream().mapToInt(Integer::intValue).sum();
       if (claimed < asked) {
+        readyLeftBehind = false;
         break;
       }
     }

@@ -24,6 +24,7 @@ public final class ClaimRound {
 
   private final Map<WorkerSession, Integer> reserved;
   private List<ClaimedBatch> claimed = List.of();
+  private long earliestDeadlineMs = Long.MAX_VALUE;
 
   private ClaimRound(Map<WorkerSession, Integer> reserved) {
     this.reserved = reserved;
@@ -89,7 +90,19 @@ public final class ClaimRound {
     List<BatchPlanner.PlannedBatch> plans =
         BatchPlanner.plan(readyByHandler, reserved, settings.batchSize(), Ids::newId);
     claimed = StepClaimer.claim(connection, plans, settings.batchTimeoutMs(), settings.orchestratorId());
+    earliestDeadlineMs = claimed.stream().flatMap(b -> b.request().steps().stream())
+        .mapToLong(s -> s.metadata().timeoutMs()).min().orElse(Long.MAX_VALUE);
     return claimed.stream().mapToInt(b -> b.plan().stepIds().size()).sum();
+  }
+
+  /** Steps claimed (0 before {@link #claim}). */
+  public int claimedSteps() {
+    return claimed.stream().mapToInt(b -> b.plan().stepIds().size()).sum();
+  }
+
+  /** Milliseconds from the claim until the first claimed attempt's deadline. */
+  public long earliestDeadlineMs() {
+    return earliestDeadlineMs;
   }
 
   /**

@@ -61,6 +61,8 @@ public final class DeadlineSweeper implements Runnable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final long startedNanos = System.nanoTime();
   private volatile boolean stopRequested;
+  /** When the loop will wake by itself (nanoTime); MIN_VALUE while it runs, so a deadline set then wakes it again. */
+  private volatile long wakeAtNanos = Long.MIN_VALUE;
   private boolean recovered;
 
   /**
@@ -82,9 +84,14 @@ public final class DeadlineSweeper implements Runnable {
     this.maxSleepMs = maxSleepMs;
   }
 
-  /** Wakes the sweeper because a new deadline was set. Any thread. */
-  public void deadlineSet() {
-    signal.wake();
+  /**
+   * Tells the sweeper a deadline was set {@code inMillis} from now. It is woken only if that comes
+   * before it would wake anyway. Any thread.
+   */
+  public void deadlineSet(long inMillis) {
+    if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(inMillis) < wakeAtNanos) {
+      signal.wake();
+    }
   }
 
   /** Asks the loop to stop. */
@@ -108,7 +115,9 @@ public final class DeadlineSweeper implements Runnable {
         } catch (RuntimeException e) {
           log.warn("looking for stuck work failed ({}); trying again in {} ms", e.getMessage(), maxSleepMs);
         }
+        wakeAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, sleep));
         signal.awaitMillis(Math.max(1, sleep));
+        wakeAtNanos = Long.MIN_VALUE;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

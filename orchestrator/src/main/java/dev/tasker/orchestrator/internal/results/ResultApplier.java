@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.ToIntFunction;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -52,14 +53,21 @@ public final class ResultApplier implements Runnable, InboundSink {
   private static final Logger log = LoggerFactory.getLogger(ResultApplier.class);
   private static final long RECONNECT_PAUSE_MS = 500;
 
-  /** What the applier needs to hand ready children to workers. */
+  /**
+   * What the applier needs to hand ready children to workers, and to tell the dispatcher when it
+   * has work: steps made ready that were not claimed here, or credit given back.
+   */
   public record ChildDispatch(
-      WorkerRegistry registry, DispatchSettings settings, ToIntFunction<ClaimRound> send, Runnable deadlinesSet) {}
+      WorkerRegistry registry,
+      DispatchSettings settings,
+      ToIntFunction<ClaimRound> send,
+      LongConsumer deadlinesSet,
+      Runnable stepsReady,
+      Runnable creditFreed) {}
 
   private final DataSource dataSource;
   private final Clock clock;
   private final Backoff backoff;
-  private final Runnable wakeDispatcher;
   private final Consumer<Instant> retryScheduled;
   private final int maxPerTransaction;
   private final int maxQueuedResults;
@@ -78,7 +86,6 @@ public final class ResultApplier implements Runnable, InboundSink {
       DataSource dataSource,
       Clock clock,
       Backoff backoff,
-      Runnable wakeDispatcher,
       Consumer<Instant> retryScheduled,
       int maxPerTransaction,
       int maxQueuedResults,
@@ -88,7 +95,6 @@ public final class ResultApplier implements Runnable, InboundSink {
     this.dataSource = dataSource;
     this.clock = clock;
     this.backoff = backoff;
-    this.wakeDispatcher = wakeDispatcher;
     this.retryScheduled = retryScheduled;
     this.maxPerTransaction = maxPerTransaction;
     this.maxQueuedResults = maxQueuedResults;
@@ -212,8 +218,9 @@ public final class ResultApplier implements Runnable, InboundSink {
           dataSource,
           "applying " + events.size() + " received messages",
           connection -> {
+            boolean requeued = false;
             for (InboundEvent other : others) {
-              WorkerEventStore.apply(connection, other, orchestratorId);
+              requeued |= WorkerEventStore.apply(connection, other, orchestratorId);
             }
             Decisions decided = new Decisions();
             List<ResultStore.ReadyStep> ready = List.of();
@@ -227,7 +234,8 @@ public final class ResultApplier implements Runnable, InboundSink {
               round[0].abandon();
             }
             round[0] = claimChildren(connection, ready);
-            return new Applied(decided, ready.size());
+            int claimable = round[0] == null ? 0 : round[0].claimedSteps();
+            return new Applied(decided, ready.size(), requeued || claimable < ready.size());
           });
     } catch (RuntimeException e) {
       if (round[0] != null) {
@@ -237,7 +245,7 @@ public final class ResultApplier implements Runnable, InboundSink {
     }
     int claimed = round[0] == null ? 0 : children.send().applyAsInt(round[0]);
     if (claimed > 0) {
-      children.deadlinesSet().run();
+      children.deadlinesSet().accept(round[0].earliestDeadlineMs());
     }
     if (log.isDebugEnabled()) {
       log.debug("applied {} messages in {} ms; {} children ready, {} sent at once", events.size(),
@@ -247,8 +255,11 @@ public final class ResultApplier implements Runnable, InboundSink {
     if (earliestRetry != null) {
       retryScheduled.accept(earliestRetry);
     }
-    // Always: stored results gave their workers' credit back, and children may still wait.
-    wakeDispatcher.run();
+    if (applied.stepsLeftReady()) {
+      children.stepsReady().run();
+    } else if (!results.isEmpty()) {
+      children.creditFreed().run();
+    }
     acknowledgeStored(applied.decisions().ledger);
   }
 
@@ -310,7 +321,7 @@ public final class ResultApplier implements Runnable, InboundSink {
     }
   }
 
-  private record Applied(Decisions decisions, int ready) {}
+  private record Applied(Decisions decisions, int ready, boolean stepsLeftReady) {}
 
   private static boolean isConnectionFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
