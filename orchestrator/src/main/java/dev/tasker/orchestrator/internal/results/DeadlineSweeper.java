@@ -7,6 +7,7 @@ import dev.tasker.orchestrator.internal.db.SqlArrays;
 import dev.tasker.orchestrator.internal.db.Transactions;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSignal;
 import dev.tasker.orchestrator.internal.results.ResultSnapshot.StepRow;
+import dev.tasker.orchestrator.internal.retry.Backoff;
 import dev.tasker.orchestrator.internal.state.BatchState;
 import dev.tasker.orchestrator.internal.state.TransitionWriter;
 import dev.tasker.orchestrator.internal.transport.InboundEvent;

@@ -4,6 +4,7 @@ import dev.tasker.orchestrator.TaskerDatabaseException;
 import dev.tasker.orchestrator.internal.db.Transactions;
 import dev.tasker.orchestrator.internal.dispatch.ClaimRound;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
+import dev.tasker.orchestrator.internal.retry.Backoff;
 import dev.tasker.orchestrator.internal.transport.InboundEvent;
 import dev.tasker.orchestrator.internal.transport.InboundEvent.ResultReceived;
 import dev.tasker.orchestrator.internal.transport.InboundSink;
