@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasker.orchestrator.StepState;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
+import dev.tasker.orchestrator.internal.deadlines.Batches;
 import dev.tasker.orchestrator.internal.progress.TaskProgress;
 import dev.tasker.orchestrator.internal.state.BatchState;
 import dev.tasker.orchestrator.internal.state.TransitionWriter;
