@@ -9,6 +9,7 @@ import dev.tasker.orchestrator.internal.transport.InboundEvent;
 import dev.tasker.orchestrator.internal.transport.InboundEvent.ResultReceived;
 import dev.tasker.orchestrator.internal.transport.InboundSink;
 import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
+import dev.tasker.orchestrator.internal.workers.WorkerEventStore;
 import dev.tasker.protocol.Ack;
 import dev.tasker.protocol.BatchCompletion;
 import dev.tasker.protocol.PartialResult;
