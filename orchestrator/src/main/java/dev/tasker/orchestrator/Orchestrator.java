@@ -1,12 +1,12 @@
 package dev.tasker.orchestrator;
 
+import dev.tasker.orchestrator.internal.deadlines.DeadlineSweeper;
 import dev.tasker.orchestrator.internal.dispatch.BatchDispatcher;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSignal;
 import dev.tasker.orchestrator.internal.notify.ReadyListener;
-import dev.tasker.orchestrator.internal.results.Backoff;
-import dev.tasker.orchestrator.internal.results.DeadlineSweeper;
 import dev.tasker.orchestrator.internal.results.ResultApplier;
+import dev.tasker.orchestrator.internal.retry.Backoff;
 import dev.tasker.orchestrator.internal.transport.RouterGateway;
 import dev.tasker.orchestrator.internal.transport.TransportSettings;
 import dev.tasker.orchestrator.internal.transport.WorkerRegistry;

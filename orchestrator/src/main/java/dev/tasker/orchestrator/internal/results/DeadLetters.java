@@ -9,10 +9,10 @@ import java.util.Collection;
 import java.util.UUID;
 
 /** Records dead letters, in the transaction that moves their steps to error. */
-final class DeadLetters {
+public final class DeadLetters {
 
   /** Why a step failed for good; the values of {@code dead_letters.reason}. */
-  enum Reason {
+  public enum Reason {
     PERMANENT_FAILURE,
     ATTEMPTS_EXHAUSTED,
     WORKER_LOST,
@@ -24,11 +24,12 @@ final class DeadLetters {
   }
 
   /** A step failed for good, with why and its last error (JSON). */
-  record Entry(UUID stepId, Reason reason, String errorJson) {}
+  public record Entry(UUID stepId, Reason reason, String errorJson) {}
 
   private DeadLetters() {}
 
-  static void record(Connection connection, Collection<Entry> entries) throws SQLException {
+  /** Inserts a dead letter per entry, in the caller's transaction. */
+  public static void record(Connection connection, Collection<Entry> entries) throws SQLException {
     if (entries.isEmpty()) {
       return;
     }

@@ -9,6 +9,7 @@ import dev.tasker.orchestrator.internal.results.Decisions.Discrepancy;
 import dev.tasker.orchestrator.internal.results.Decisions.LedgerRow;
 import dev.tasker.orchestrator.internal.results.ResultSnapshot.BatchRow;
 import dev.tasker.orchestrator.internal.results.ResultSnapshot.StepRow;
+import dev.tasker.orchestrator.internal.retry.Backoff;
 import dev.tasker.orchestrator.internal.state.BatchState;
 import dev.tasker.orchestrator.internal.state.TransitionWriter;
 import dev.tasker.orchestrator.internal.transport.InboundEvent.ResultReceived;

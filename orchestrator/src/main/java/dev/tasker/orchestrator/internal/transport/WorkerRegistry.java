@@ -5,6 +5,7 @@ import dev.tasker.protocol.MessageCodec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,5 +58,12 @@ public final class WorkerRegistry {
   /** Every registered session. */
   public List<WorkerSession> sessions() {
     return new ArrayList<>(byWorkerId.values());
+  }
+
+  /** How logs name the peer of a routing identity: its worker, or the identity in hex when unregistered. */
+  String describe(byte[] identity) {
+    return byIdentity(identity)
+        .map(session -> "worker " + session.workerId())
+        .orElseGet(() -> "unregistered peer " + HexFormat.of().formatHex(identity));
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.tasker.orchestrator.StepState;
 import dev.tasker.orchestrator.internal.results.ResultSnapshot.BatchRow;
 import dev.tasker.orchestrator.internal.results.ResultSnapshot.StepRow;
+import dev.tasker.orchestrator.internal.retry.Backoff;
 import dev.tasker.orchestrator.internal.state.BatchState;
 import dev.tasker.orchestrator.internal.transport.InboundEvent.ResultReceived;
 import dev.tasker.protocol.BatchCompletion;

@@ -1,4 +1,4 @@
-package dev.tasker.orchestrator.internal.results;
+package dev.tasker.orchestrator.internal.retry;
 
 import java.util.random.RandomGenerator;
 

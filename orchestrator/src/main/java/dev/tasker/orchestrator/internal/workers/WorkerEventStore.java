@@ -1,11 +1,13 @@
-package dev.tasker.orchestrator.internal.results;
+package dev.tasker.orchestrator.internal.workers;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasker.orchestrator.StepState;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
+import dev.tasker.orchestrator.internal.deadlines.Batches;
 import dev.tasker.orchestrator.internal.progress.TaskProgress;
+import dev.tasker.orchestrator.internal.results.DeadLetters;
 import dev.tasker.orchestrator.internal.state.BatchState;
 import dev.tasker.orchestrator.internal.state.TransitionWriter;
 import dev.tasker.orchestrator.internal.transport.InboundEvent;
@@ -24,17 +26,19 @@ import java.util.UUID;
  * killing its worker must not be retried forever); an attempt that never reached a worker does
  * not.
  */
-final class WorkerEventStore {
+public final class WorkerEventStore {
 
   private record HeldStep(UUID batchId, UUID stepId, UUID taskId, int attempts, int maxAttempts) {}
 
   private WorkerEventStore() {}
 
   /**
+   * Records a worker event (any inbound event but a result), in the caller's transaction.
+   *
    * @param orchestratorId this orchestrator's id (batches it made are never treated as lost)
    * @return whether steps became ready
    */
-  static boolean apply(Connection connection, InboundEvent event, String orchestratorId) throws SQLException {
+  public static boolean apply(Connection connection, InboundEvent event, String orchestratorId) throws SQLException {
     if (event instanceof InboundEvent.WorkerRegistered registered) {
       upsert(connection, registered);
       return false;

@@ -1,4 +1,4 @@
-package dev.tasker.orchestrator.internal.results;
+package dev.tasker.orchestrator.internal.readiness;
 
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
@@ -9,7 +9,10 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.UUID;
 
-/** The one place where a step's completion satisfies its children's dependencies. */
+/**
+ * Satisfies children's dependencies when a step is done outside the result path (an operator
+ * resolving it); the applier does the same for the steps it completes, in its own statement.
+ */
 public final class StepGraph {
 
   private StepGraph() {}

@@ -1,4 +1,4 @@
-package dev.tasker.orchestrator.internal.results;
+package dev.tasker.orchestrator.internal.deadlines;
 
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
@@ -8,8 +8,11 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.UUID;
 
-/** Batch bookkeeping shared by the applier and the sweeper. */
-final class Batches {
+/**
+ * Batch bookkeeping shared by the sweeper and the worker lifecycle: a batch that will get no
+ * completion leaves the deadline watch.
+ */
+public final class Batches {
 
   private Batches() {}
 
@@ -19,7 +22,7 @@ final class Batches {
    * @param discrepancy whether to mark them as discrepancies (a timed-out batch) rather than leave
    *     them unreconciled (a batch whose worker was lost may still send its completion)
    */
-  static void close(Connection connection, Collection<UUID> batchIds, boolean discrepancy) throws SQLException {
+  public static void close(Connection connection, Collection<UUID> batchIds, boolean discrepancy) throws SQLException {
     if (batchIds.isEmpty()) {
       return;
     }

@@ -1,28 +1,30 @@
-package dev.tasker.orchestrator.internal.results;
+package dev.tasker.orchestrator.internal.deadlines;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.tasker.orchestrator.StepState;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
 import dev.tasker.orchestrator.internal.db.Transactions;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSignal;
-import dev.tasker.orchestrator.internal.results.ResultSnapshot.StepRow;
+import dev.tasker.orchestrator.internal.results.AttemptTimeouts;
+import dev.tasker.orchestrator.internal.results.ResultApplier;
+import dev.tasker.orchestrator.internal.retry.Backoff;
 import dev.tasker.orchestrator.internal.state.BatchState;
 import dev.tasker.orchestrator.internal.state.TransitionWriter;
 import dev.tasker.orchestrator.internal.transport.InboundEvent;
 import dev.tasker.orchestrator.internal.transport.InboundSink;
 import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
-import dev.tasker.protocol.StepError;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +56,7 @@ public final class DeadlineSweeper implements Runnable {
   private final WorkerRegistry registry;
   private final InboundSink applier;
   private final Runnable wakeDispatcher;
-  private final java.util.function.Consumer<java.time.Instant> retryScheduled;
+  private final Consumer<Instant> retryScheduled;
   private final long graceMs;
   private final long maxSleepMs;
   private final DispatchSignal signal = new DispatchSignal();
@@ -71,7 +73,7 @@ public final class DeadlineSweeper implements Runnable {
    * @param maxSleepMs longest sleep without a deadline or a wake-up (a safety net)
    */
   public DeadlineSweeper(DataSource dataSource, Clock clock, Backoff backoff, WorkerRegistry registry,
-      InboundSink applier, Runnable wakeDispatcher, java.util.function.Consumer<java.time.Instant> retryScheduled,
+      InboundSink applier, Runnable wakeDispatcher, Consumer<Instant> retryScheduled,
       long graceMs, long maxSleepMs) {
     this.dataSource = dataSource;
     this.clock = clock;
@@ -152,41 +154,20 @@ public final class DeadlineSweeper implements Runnable {
   }
 
   private int expireAttempts(Connection connection) throws SQLException {
-    List<StepRow> expired = new ArrayList<>();
-    List<Long> timeouts = new ArrayList<>();
+    List<AttemptTimeouts.Expired> expired = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(Sql.load(DeadlineSweeper.class, "expired_attempts.sql"));
         ResultSet rs = statement.executeQuery()) {
       while (rs.next()) {
-        expired.add(new StepRow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), StepState.IN_PROGRESS,
-            rs.getInt(3), rs.getInt(4), rs.getBoolean(5), rs.getLong(6), rs.getLong(7), true));
-        timeouts.add(rs.getLong(8));
+        expired.add(new AttemptTimeouts.Expired(rs.getObject(1, UUID.class), rs.getInt(3), rs.getInt(4),
+            rs.getBoolean(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
       }
     }
-    Decisions decisions = new Decisions();
-    for (int i = 0; i < expired.size(); i++) {
-      StepRow step = expired.get(i);
-      StepError error = new StepError(
-          "attempt " + step.attempts() + " did not finish within its timeout of " + timeouts.get(i) + " ms",
-          "timeout", List.of(), true, null);
-      String errorJson = ResultDecider.errorJson(error, step.attempts());
-      StepState target;
-      if (step.retryable() && step.attempts() < step.maxAttempts()) {
-        target = StepState.WAITING_FOR_RETRY;
-        long delay = backoff.delayMillis(step.attempts(), step.backoffBaseMs(), step.maxBackoffMs(), null);
-        decisions.retries.put(step.stepId(), new Decisions.Retry(clock.instant().plusMillis(delay), errorJson));
-      } else {
-        target = StepState.ERROR;
-        decisions.failed.put(step.stepId(), new DeadLetters.Entry(step.stepId(), DeadLetters.Reason.TIMEOUT, errorJson));
-      }
-      StepState.IN_PROGRESS.requireTransitionTo(target);
-      decisions.stepTransitions.add(
-          new TransitionWriter.Change(step.stepId(), target.dbName(), "{\"reason\":\"timeout\"}", null));
-    }
+    AttemptTimeouts timeouts = AttemptTimeouts.decide(expired, clock, backoff);
     if (!expired.isEmpty()) {
       log.warn("{} step attempts ran past their timeout: {} will be retried, {} failed for good",
-          expired.size(), decisions.retries.size(), decisions.failed.size());
-      ResultStore.write(connection, decisions);
-      java.time.Instant earliest = decisions.earliestRetry();
+          expired.size(), timeouts.retried(), timeouts.failed());
+      timeouts.write(connection);
+      Instant earliest = timeouts.earliestRetry();
       if (earliest != null) {
         retryScheduled.accept(earliest);
       }
@@ -216,8 +197,10 @@ public final class DeadlineSweeper implements Runnable {
     }
     TransitionWriter.batches(connection, changes);
     Batches.close(connection, orphans, true);
+    // The statement is the results package's: an orphaned batch is one more discrepancy of the kind
+    // the applier records.
     try (PreparedStatement statement =
-        connection.prepareStatement(Sql.load(DeadlineSweeper.class, "insert_discrepancies.sql"))) {
+        connection.prepareStatement(Sql.load(ResultApplier.class, "insert_discrepancies.sql"))) {
       statement.setArray(1, SqlArrays.uuids(connection, orphans));
       statement.setArray(2, connection.createArrayOf("uuid", new UUID[orphans.size()]));
       statement.setArray(3, SqlArrays.texts(connection, orphans.stream().map(b -> "no_completion").toList()));
