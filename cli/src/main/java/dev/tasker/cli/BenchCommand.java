@@ -28,15 +28,23 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measure throughput and latency: the orchestrator in this process, workers over TCP.",
-      "Phases, after an unmeasured warm-up: create (one task at a time, then in bulk),",
-      "drain_single (single-step tasks queued first, then workers start), drain_dag (diamond tasks,",
-      "the same way; saturation: the hops while it drains), latency (4-step linear tasks one at a",
-      "time at idle). A hop is a parent's end to its child's start. With --backlog N, drains a",
-      "backlog of N single-step tasks instead and prints steps/s per tenth of it. Database:",
-      "--database-url, TASKER_DATABASE_URL or the embedded one (durable). Use an empty database.",
-      "Ends with: bench: drain_single_steps_per_s= drain_dag_steps_per_s= hop_p50_ms= hop_p99_ms=",
-      "task4_p50_ms= create_p50_ms= bulk_create_per_s= saturation_hop_p50_ms="
+      "Measure throughput and latency: the orchestrator in this process, workers",
+      "over TCP (in this process too, or as processes with --worker-processes).",
+      "After an unmeasured warm-up, the phases, one line each:",
+      "  create        tasks created one at a time (--creates), then in bulk",
+      "  drain_single  single-step tasks queued first, then the workers start",
+      "  drain_dag     diamond tasks (fan-out and fan-in), the same way",
+      "  saturation    the hops of drain_dag while it drains",
+      "  latency       4-step linear tasks one at a time at idle",
+      "A hop is a parent step's end to its child's start. Then one summary line:",
+      "  bench: drain_single_steps_per_s= drain_dag_steps_per_s=",
+      "  hop_p50_ms= hop_p99_ms= task4_p50_ms= create_p50_ms=",
+      "  bulk_create_per_s= saturation_hop_p50_ms=",
+      "(hop_* and task4_* there are the latency phase's).",
+      "With --backlog N: the warm-up, then N single-step tasks drained, with",
+      "steps/s per tenth of them, instead of the phases.",
+      "Database: --database-url, else TASKER_DATABASE_URL, else an embedded one",
+      "(durable). Use an empty database. See docs/performance.md."
     })
 final class BenchCommand implements Callable<Integer> {
 
@@ -87,15 +95,36 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (backlog < 0 || backlog > 1_000_000) {
-      throw new IllegalArgumentException("--backlog must be from 0 to 1000000 but was " + backlog);
-    }
+    checkOptions();
     try (LocalSystem started = LocalSystem.start(databaseUrl, TEMPLATES, batchSize)) {
       system = started;
       readings = new BenchReadings(system.pool);
       System.out.println("bench: database " + system.database.description());
       warmUp();
       return backlog > 0 ? backlogRun() : phases();
+    }
+  }
+
+  /** Refuses option values the phases cannot measure, before anything starts. */
+  private void checkOptions() {
+    if (backlog < 0 || backlog > 1_000_000) {
+      throw new IllegalArgumentException("--backlog must be from 0 to 1000000 but was " + backlog);
+    }
+    atLeast("--warm-up", warmUp, 0);
+    atLeast("--workers", workers, 1);
+    atLeast("--concurrency", concurrency, 1);
+    atLeast("--batch-size", batchSize, 1);
+    if (backlog == 0) {
+      atLeast("--creates", creates, 1);
+      atLeast("--single", single, 1);
+      atLeast("--dag", dag, 1);
+      atLeast("--latency", latency, 1);
+    }
+  }
+
+  private static void atLeast(String option, int value, int minimum) {
+    if (value < minimum) {
+      throw new IllegalArgumentException(option + " must be at least " + minimum + " but was " + value);
     }
   }
 
@@ -157,7 +186,7 @@ final class BenchCommand implements Callable<Integer> {
         drainSingle.stepsPerSecond(), drainDag.stepsPerSecond(), percentile(light.hopMs(), 50),
         percentile(light.hopMs(), 99), percentile(light.endToEndMs(), 50), percentile(createMs, 50), bulkPerSecond,
         percentile(saturation, 50));
-    return drainSingle.notComplete() + drainDag.notComplete() == 0 ? 0 : 1;
+    return outcome(drainSingle.notComplete() + drainDag.notComplete());
   }
 
   private int backlogRun() throws Exception {
@@ -180,7 +209,17 @@ final class BenchCommand implements Callable<Integer> {
     print("bench: backlog_steps=%d backlog_steps_per_s=%.0f first_tenth_steps_per_s=%.0f last_tenth_steps_per_s=%.0f"
             + " last_to_first=%.2f",
         drained.steps(), drained.stepsPerSecond(), rates[0], rates[rates.length - 1], rates[rates.length - 1] / rates[0]);
-    return drained.notComplete() == 0 ? 0 : 1;
+    return outcome(drained.notComplete());
+  }
+
+  /** 0, or 1 with the reason when some measured tasks did not complete (the figures are not valid). */
+  private static int outcome(long notComplete) {
+    if (notComplete == 0) {
+      return 0;
+    }
+    System.err.println("tasker bench: " + notComplete + " measured tasks did not complete before the drain's timeout;"
+        + " the figures above do not describe a full drain (see the log for errors)");
+    return 1;
   }
 
   /** Creates tasks one at a time from one thread; returns each call's duration in milliseconds. */

@@ -38,7 +38,7 @@ final class Databases {
     }
     EmbeddedDatabase embedded = EmbeddedDatabase.start();
     return new Choice(embedded.settings(), embedded,
-        "embedded PostgreSQL on port " + embedded.port() + " (set TASKER_DATABASE_URL to use your own)");
+        "embedded PostgreSQL on port " + embedded.port() + " (--database-url or TASKER_DATABASE_URL to use your own)");
   }
 
   /**

@@ -33,7 +33,14 @@ public final class TaskerCli implements Runnable {
     int status = new CommandLine(new TaskerCli())
         .setExecutionExceptionHandler(
             (exception, commandLine, parseResult) -> {
-              commandLine.getErr().println("tasker " + commandLine.getCommandName() + ": " + exception.getMessage());
+              String prefix = "tasker " + commandLine.getCommandName() + ": ";
+              String cause = rootCauseNotShown(exception);
+              if (cause != null) {
+                // A wrapped failure (a pool timing out, a migration failing) names the symptom
+                // first and the reason (a refused password, a missing database) last.
+                commandLine.getErr().println(prefix + cause);
+              }
+              commandLine.getErr().println(prefix + exception.getMessage());
               if (System.getenv("TASKER_DEBUG") != null) {
                 exception.printStackTrace(commandLine.getErr());
               }
@@ -41,6 +48,22 @@ public final class TaskerCli implements Runnable {
             })
         .execute(args);
     System.exit(status);
+  }
+
+  /** The innermost cause's message, when the exception's own first line does not include it. */
+  static String rootCauseNotShown(Throwable exception) {
+    Throwable root = exception;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    if (root == exception || message == null || message.isBlank()) {
+      return null;
+    }
+    String own = exception.getMessage() == null ? "" : exception.getMessage();
+    String firstLine = own.lines().findFirst().orElse("");
+    String rootFirstLine = message.lines().findFirst().orElse(message).trim();
+    return firstLine.contains(rootFirstLine) ? null : rootFirstLine;
   }
 
   @Override

@@ -62,6 +62,10 @@ public record DatabaseSettings(String jdbcUrl, String username, String password)
       throw new InvalidDatabaseUrlException(
           "database URL is not a valid URI (expected postgres://user:password@host:port/database)");
     }
+    if (uri.getScheme() == null) {
+      throw new InvalidDatabaseUrlException(
+          "database URL has no scheme (expected postgres://user:password@host:port/database)");
+    }
     if (!"postgres".equals(uri.getScheme()) && !"postgresql".equals(uri.getScheme())) {
       throw new InvalidDatabaseUrlException(
           "database URL scheme must be postgres, postgresql or jdbc:postgresql but was '"

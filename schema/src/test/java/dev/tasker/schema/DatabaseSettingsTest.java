@@ -45,6 +45,15 @@ class DatabaseSettingsTest {
   }
 
   @Test
+  void a_url_without_a_scheme_is_told_the_expected_form() {
+    assertThatThrownBy(() -> DatabaseSettings.parse("nonsense"))
+        .isInstanceOf(InvalidDatabaseUrlException.class)
+        .hasMessageContaining("no scheme")
+        .hasMessageContaining("postgres://user:password@host:port/database")
+        .hasMessageNotContaining("null");
+  }
+
+  @Test
   void a_url_without_a_database_is_refused() {
     assertThatThrownBy(() -> DatabaseSettings.parse("postgres://user:pw@host:5432"))
         .isInstanceOf(InvalidDatabaseUrlException.class)

@@ -17,7 +17,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -167,7 +169,13 @@ public final class WorkerEventStore {
     TaskProgress.Changes progress = new TaskProgress.Changes();
     List<TransitionWriter.Change> transitions = new ArrayList<>();
     String metadata = "{\"reason\":\"" + reason + "\"}";
+    // An attempt that never reached its worker is given back, so the step's next batch can carry
+    // the same attempt number to the same worker: a step can then be listed once per batch.
+    Set<UUID> seen = new HashSet<>();
     for (HeldStep step : held) {
+      if (!seen.add(step.stepId())) {
+        continue;
+      }
       if (refund || step.attempts() < step.maxAttempts()) {
         StepState.IN_PROGRESS.requireTransitionTo(StepState.PENDING);
         again.add(step.stepId());

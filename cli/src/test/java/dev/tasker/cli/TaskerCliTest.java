@@ -1,0 +1,52 @@
+package dev.tasker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class TaskerCliTest {
+
+  @Test
+  void aWrappedFailureIsReportedWithItsInnermostCauseFirst() {
+    RuntimeException wrapped = new RuntimeException("migrating schema tasker failed: Unable to obtain connection",
+        new SQLException("pool timed out", new SQLException("FATAL: password authentication failed for user \"x\"")));
+
+    assertThat(TaskerCli.rootCauseNotShown(wrapped)).isEqualTo("FATAL: password authentication failed for user \"x\"");
+  }
+
+  @Test
+  void aFailureThatAlreadyNamesItsCauseIsNotRepeated() {
+    RuntimeException plain = new IllegalArgumentException("--single must be at least 1 but was 0");
+    RuntimeException saysItAll = new RuntimeException("could not connect: Connection refused",
+        new java.net.ConnectException("Connection refused"));
+
+    assertThat(TaskerCli.rootCauseNotShown(plain)).isNull();
+    assertThat(TaskerCli.rootCauseNotShown(saysItAll)).isNull();
+  }
+
+  @Test
+  void benchRefusesOptionsItCannotMeasureBeforeStartingAnything() {
+    assertThat(benchError("--concurrency", "0")).contains("--concurrency must be at least 1 but was 0");
+    assertThat(benchError("--single", "0")).contains("--single must be at least 1 but was 0");
+    assertThat(benchError("--workers", "-1")).contains("--workers must be at least 1 but was -1");
+    assertThat(benchError("--dag", "-1")).contains("--dag must be at least 1 but was -1");
+    assertThat(benchError("--backlog", "2000000")).contains("--backlog must be from 0 to 1000000 but was 2000000");
+  }
+
+  private static String benchError(String... options) {
+    StringWriter err = new StringWriter();
+    CommandLine bench = new CommandLine(new BenchCommand())
+        .setErr(new PrintWriter(err))
+        .setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
+          commandLine.getErr().println(exception.getMessage());
+          return 2;
+        });
+    int status = bench.execute(options);
+    assertThat(status).isEqualTo(2);
+    return err.toString();
+  }
+}
