@@ -5,6 +5,7 @@ import dev.tasker.orchestrator.internal.dispatch.BatchDispatcher;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSignal;
 import dev.tasker.orchestrator.internal.notify.ReadyListener;
+import dev.tasker.orchestrator.internal.results.ApplierRouting;
 import dev.tasker.orchestrator.internal.results.ResultApplier;
 import dev.tasker.orchestrator.internal.retry.Backoff;
 import dev.tasker.orchestrator.internal.transport.RouterGateway;
@@ -13,6 +14,7 @@ import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
 import dev.tasker.protocol.Ids;
 import dev.tasker.schema.TaskerSchema;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -72,7 +74,8 @@ public final class Orchestrator implements AutoCloseable {
   private final TaskerClient client;
   private RouterGateway gateway;
   private BatchDispatcher dispatcher;
-  private ResultApplier applier;
+  private ApplierRouting applier;
+  private List<ResultApplier> appliers;
   private ReadyListener listener;
   private DeadlineSweeper sweeper;
   private List<String> endpoints = List.of();
@@ -111,11 +114,17 @@ public final class Orchestrator implements AutoCloseable {
     Backoff backoff = new Backoff(new Random());
     DispatchSettings dispatch = new DispatchSettings(config.batchSize(), config.maxStepsPerRound(),
         config.resultTimeoutMs(), config.sweepIntervalMs(), orchestratorId);
-    applier = new ResultApplier(dataSource, clock, backoff,
-        due -> dispatcher.retryScheduled(due), config.maxResultsPerTransaction(), config.maxQueuedResults(),
-        orchestratorId, (workerId, ack) -> gateway.sendToWorker(workerId, ack),
-        new ResultApplier.ChildDispatch(registry, dispatch, round -> round.send(gateway),
-            inMillis -> sweeper.deadlineSet(inMillis), () -> dispatcher.stepsReady(), () -> dispatcher.creditFreed()));
+    int applierCount = config.appliers();
+    appliers = new ArrayList<>();
+    for (int i = 0; i < applierCount; i++) {
+      appliers.add(new ResultApplier(dataSource, clock, backoff,
+          due -> dispatcher.retryScheduled(due), config.maxResultsPerTransaction(),
+          Math.max(1, config.maxQueuedResults() / applierCount),
+          orchestratorId, (workerId, ack) -> gateway.sendToWorker(workerId, ack),
+          new ResultApplier.ChildDispatch(registry, dispatch, round -> round.send(gateway),
+              inMillis -> sweeper.deadlineSet(inMillis), () -> dispatcher.stepsReady(), () -> dispatcher.creditFreed())));
+    }
+    applier = new ApplierRouting(appliers);
     TransportSettings transport = new TransportSettings(config.endpoints(), config.heartbeatIntervalMs(),
         config.heartbeatLiveness(), config.sendHighWaterMark(), config.receiveHighWaterMark(),
         config.maxMessageBytes(), orchestratorId, config.encodings());
@@ -126,7 +135,9 @@ public final class Orchestrator implements AutoCloseable {
         due -> dispatcher.retryScheduled(due), grace, config.sweepIntervalMs());
     dispatcher = new BatchDispatcher(dataSource, registry, gateway, signal, dispatch, clock, sweeper::deadlineSet);
     listener = new ReadyListener(dataSource, signal::wake);
-    startThread(applier, "tasker-result-applier");
+    for (int i = 0; i < appliers.size(); i++) {
+      startThread(appliers.get(i), appliers.size() == 1 ? "tasker-result-applier" : "tasker-result-applier-" + i);
+    }
     startThread(gateway, "tasker-transport");
     startThread(dispatcher, "tasker-dispatcher");
     startThread(listener, "tasker-ready-listener");
@@ -197,8 +208,12 @@ public final class Orchestrator implements AutoCloseable {
       gateway.farewell();
       gateway.requestStop();
       gateway.awaitStopped(STOP_WAIT_MS);
-      applier.requestStop();
-      applier.awaitStopped(STOP_WAIT_MS);
+      for (ResultApplier each : appliers) {
+        each.requestStop();
+      }
+      for (ResultApplier each : appliers) {
+        each.awaitStopped(STOP_WAIT_MS);
+      }
       listener.requestStop();
       listener.awaitStopped(STOP_WAIT_MS);
       for (Thread thread : threads) {

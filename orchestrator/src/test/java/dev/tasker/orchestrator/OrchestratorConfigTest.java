@@ -74,6 +74,18 @@ class OrchestratorConfigTest {
         .hasMessage("pool_size must be >= 4 but was 2");
     assertThatThrownBy(() -> OrchestratorConfig.builder().endpoints("ipc:///tmp/x").build())
         .hasMessageContaining("must start with tcp:// or inproc://");
+    assertThatThrownBy(() -> OrchestratorConfig.builder().appliers(0).build())
+        .hasMessage("appliers must be >= 1 but was 0");
+    assertThatThrownBy(() -> OrchestratorConfig.builder().appliers(17).build())
+        .hasMessage("appliers must be at most 16 but was 17");
+    assertThatThrownBy(() -> OrchestratorConfig.builder().appliers(4).poolSize(6).build())
+        .hasMessageContaining("pool_size must be at least appliers + 3 (7");
+  }
+
+  @Test
+  void appliers_default_to_two_and_come_from_the_environment() {
+    assertThat(OrchestratorConfig.builder().build().appliers()).isEqualTo(OrchestratorConfig.DEFAULT_APPLIERS);
+    assertThat(OrchestratorConfig.load(null, Map.of("TASKER_APPLIERS", "1")).appliers()).isEqualTo(1);
   }
 
   @Test
