@@ -23,16 +23,18 @@ final class LocalSystem implements AutoCloseable {
   final Orchestrator orchestrator;
 
   private LocalSystem(String databaseUrl, List<String> templateResources, int batchSize) {
-    database = Databases.externalOrEmbedded(databaseUrl);
-    pool = ConnectionPools.open(database.settings(), POOL_SIZE, "tasker-local");
-    TemplateRegistry templates = TemplateRegistry.fromResources(getClass().getClassLoader(), templateResources, null);
     // The orchestrator's TASKER_* settings apply here too (so a bench can be tuned like a deployment),
-    // except where this system needs its own: a free loopback port, its pool, the batch size asked.
+    // except where this system needs its own: a free loopback port and the batch size asked. They
+    // are checked before the database starts. The pool, shared with this process's clients, is
+    // POOL_SIZE connections unless TASKER_POOL_SIZE says otherwise.
     Map<String, String> environment = new HashMap<>(System.getenv());
     environment.put("TASKER_ENDPOINTS", "tcp://127.0.0.1:0");
-    environment.put("TASKER_POOL_SIZE", String.valueOf(POOL_SIZE));
+    environment.putIfAbsent("TASKER_POOL_SIZE", String.valueOf(POOL_SIZE));
     environment.put("TASKER_BATCH_SIZE", String.valueOf(batchSize));
     OrchestratorConfig config = OrchestratorConfig.load(null, environment);
+    database = Databases.externalOrEmbedded(databaseUrl);
+    pool = ConnectionPools.open(database.settings(), config.poolSize(), "tasker-local");
+    TemplateRegistry templates = TemplateRegistry.fromResources(getClass().getClassLoader(), templateResources, null);
     orchestrator = Orchestrator.builder().config(config).dataSource(pool).templates(templates).build().start();
   }
 

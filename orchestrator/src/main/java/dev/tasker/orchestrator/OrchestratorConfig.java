@@ -129,9 +129,8 @@ public record OrchestratorConfig(
     atLeast("sweep_interval_ms", sweepIntervalMs, 1);
     atLeast("max_results_per_transaction", maxResultsPerTransaction, 1);
     atLeast("max_queued_results", maxQueuedResults, 1);
-    atLeast("appliers", appliers, 1);
-    if (appliers > MAX_APPLIERS) {
-      throw new ConfigurationException("appliers must be at most " + MAX_APPLIERS + " but was " + appliers);
+    if (appliers < 1 || appliers > MAX_APPLIERS) {
+      throw new ConfigurationException("appliers must be from 1 to " + MAX_APPLIERS + " but was " + appliers);
     }
     if (poolSize < appliers + 3) {
       throw new ConfigurationException("pool_size must be at least appliers + 3 (" + (appliers + 3)

@@ -75,9 +75,9 @@ class OrchestratorConfigTest {
     assertThatThrownBy(() -> OrchestratorConfig.builder().endpoints("ipc:///tmp/x").build())
         .hasMessageContaining("must start with tcp:// or inproc://");
     assertThatThrownBy(() -> OrchestratorConfig.builder().appliers(0).build())
-        .hasMessage("appliers must be >= 1 but was 0");
+        .hasMessage("appliers must be from 1 to 16 but was 0");
     assertThatThrownBy(() -> OrchestratorConfig.builder().appliers(17).build())
-        .hasMessage("appliers must be at most 16 but was 17");
+        .hasMessage("appliers must be from 1 to 16 but was 17");
     assertThatThrownBy(() -> OrchestratorConfig.builder().appliers(4).poolSize(6).build())
         .hasMessageContaining("pool_size must be at least appliers + 3 (7");
   }
