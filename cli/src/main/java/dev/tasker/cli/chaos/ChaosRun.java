@@ -162,16 +162,22 @@ final class ChaosRun implements AutoCloseable {
         """);
   }
 
-  /** Whether the worker holds the current attempt of at least one in-progress step. */
-  boolean holdsSteps(String workerId) throws SQLException {
+  /**
+   * Whether the worker holds the current attempt of at least one in-progress step that went out
+   * less than {@code withinMs} ago, so that it is still running a moment later, when the caller
+   * acts on the answer (a step sent earlier may end in between).
+   */
+  boolean holdsRecentSteps(String workerId, long withinMs) throws SQLException {
     try (Connection connection = pool.getConnection();
         PreparedStatement statement = connection.prepareStatement("""
             SELECT count(*) FROM tasker.workflow_steps s
               JOIN tasker.step_execution_batch_steps bs ON bs.step_id = s.step_id AND bs.attempt = s.attempts
               JOIN tasker.step_execution_batches b ON b.batch_id = bs.batch_id
              WHERE s.state = 'in_progress' AND b.worker_id = ?
+               AND b.created_at > clock_timestamp() - make_interval(secs => ? / 1000.0)
             """)) {
       statement.setString(1, workerId);
+      statement.setLong(2, withinMs);
       try (ResultSet rs = statement.executeQuery()) {
         rs.next();
         return rs.getLong(1) > 0;

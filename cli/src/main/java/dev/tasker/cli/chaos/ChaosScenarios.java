@@ -59,8 +59,9 @@ public final class ChaosScenarios {
     String victim = "chaos-" + run.scenario + "-1";
     Thread.sleep(BEFORE_FAULT.toMillis());
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!run.holdsSteps(victim) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
+    // Steps take 300 ms: one sent in the last 100 ms is still running when the kill lands.
+    while (!run.holdsRecentSteps(victim, 100) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
     }
     Instant fault = Instant.now();
     run.worker(0).kill();

@@ -68,7 +68,7 @@ public final class FaultProxy implements AutoCloseable {
   private final ZContext context;
   private final boolean ownsContext;
   private final SplittableRandom random;
-  private final WakeupSignal wakeup = new WakeupSignal();
+  private final WakeupSignal wakeup;
   private final Map<String, AtomicLongArray> counts = new ConcurrentHashMap<>();
   private final Map<ByteBuffer, Worker> workers = new LinkedHashMap<>();
   private final Map<Worker, Pending> held = new LinkedHashMap<>();
@@ -95,6 +95,7 @@ public final class FaultProxy implements AutoCloseable {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.context = context;
     this.ownsContext = ownsContext;
+    this.wakeup = new WakeupSignal(context);
     this.random = new SplittableRandom(settings.seed());
   }
 
@@ -204,7 +205,7 @@ public final class FaultProxy implements AutoCloseable {
         if (poller == null) {
           polled = List.copyOf(workers.values());
           poller = context.createPoller(polled.size() + 2);
-          poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+          poller.register(wakeup.socket(), ZMQ.Poller.POLLIN);
           poller.register(frontend, ZMQ.Poller.POLLIN);
           for (Worker worker : polled) {
             poller.register(worker.backend(), ZMQ.Poller.POLLIN);

@@ -74,8 +74,8 @@ public final class FaultyWorker {
   private final StepExecution steps;
   private final ExecutorService executor;
   private final ConcurrentLinkedQueue<HeldResults.Outcome> ended = new ConcurrentLinkedQueue<>();
-  private final WakeupSignal wakeup = new WakeupSignal();
   private final ZContext context = new ZContext();
+  private final WakeupSignal wakeup = new WakeupSignal(context);
   private final HeldResults results;
   private volatile boolean drainRequested;
 
@@ -159,8 +159,8 @@ public final class FaultyWorker {
       // Give what was just sent (the last results, a GOODBYE) a moment to leave.
       socket.setLinger(CLOSE_LINGER_MS);
       closeSocket();
-      context.close();
       wakeup.close();
+      context.close();
       executor.shutdownNow();
     }
   }
@@ -196,7 +196,7 @@ public final class FaultyWorker {
     socket.connect(endpoint);
     poller = context.createPoller(2);
     poller.register(socket, ZMQ.Poller.POLLIN);
-    poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+    poller.register(wakeup.socket(), ZMQ.Poller.POLLIN);
   }
 
   private void closeSocket() {

@@ -52,7 +52,7 @@ final class DealerConnection implements AutoCloseable {
     socket.connect(endpoint);
     poller = context.createPoller(2);
     socketIndex = poller.register(socket, ZMQ.Poller.POLLIN);
-    wakeupIndex = poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+    wakeupIndex = poller.register(wakeup.socket(), ZMQ.Poller.POLLIN);
   }
 
   /** Replaces the socket with a new one. */

@@ -51,7 +51,7 @@ public final class WorkerLoop implements Runnable {
   private final WorkerSettings settings;
   private final ZContext context;
   private final HandlerExecutor executor;
-  private final WakeupSignal wakeup = new WakeupSignal();
+  private final WakeupSignal wakeup;
   private final ConcurrentLinkedQueue<StepOutcome> outcomes = new ConcurrentLinkedQueue<>();
   private final CountDownLatch registered = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -84,6 +84,7 @@ public final class WorkerLoop implements Runnable {
     this.settings = settings;
     this.context = context;
     this.executor = executor;
+    this.wakeup = new WakeupSignal(context);
     this.outbox = new ResultOutbox(settings.workerId(), settings.clock());
     this.connection = new DealerConnection(context, settings.endpoint(), settings.workerId(), wakeup);
     this.announcedCredit = settings.concurrency();

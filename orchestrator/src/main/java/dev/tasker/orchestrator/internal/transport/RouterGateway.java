@@ -34,7 +34,7 @@ public final class RouterGateway implements Runnable {
   private final WorkerRegistry registry;
   private final InboundSink sink;
   private final Clock clock;
-  private final WakeupSignal wakeup = new WakeupSignal();
+  private final WakeupSignal wakeup;
   private final OutboundBacklog outbound;
   private final SessionProtocol protocol;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -58,6 +58,7 @@ public final class RouterGateway implements Runnable {
     this.registry = registry;
     this.sink = sink;
     this.clock = clock;
+    this.wakeup = new WakeupSignal(context);
     this.outbound = new OutboundBacklog(registry, sink, wakeup, log);
     this.protocol = new SessionProtocol(settings, registry, sink, wakeDispatcher, clock, outbound, log);
   }
@@ -138,9 +139,9 @@ public final class RouterGateway implements Runnable {
   public void run() {
     ZMQ.Poller poller = context.createPoller(2);
     int routerIndex = poller.register(router, ZMQ.Poller.POLLIN);
-    int wakeupIndex = poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+    int wakeupIndex = poller.register(wakeup.socket(), ZMQ.Poller.POLLIN);
     pausedPoller = context.createPoller(1);
-    pausedPoller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+    pausedPoller.register(wakeup.socket(), ZMQ.Poller.POLLIN);
     nextBeatAt = now() + settings.heartbeatIntervalMs();
     try {
       while (!stopRequested) {
