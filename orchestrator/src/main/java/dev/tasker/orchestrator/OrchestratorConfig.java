@@ -42,6 +42,9 @@ import dev.tasker.protocol.Encodings;
  *     and events all go to one of them, in arrival order
  * @param encodings body encodings offered to workers, most preferred first ({@code json},
  *     {@code protobuf}); a session uses the first one the worker also accepts
+ * @param allowInsecure whether a {@code tcp://} endpoint may bind an address other hosts can
+ *     reach; the transport has no encryption or worker authentication, so without this only
+ *     loopback addresses ({@code 127.0.0.0/8}, {@code ::1}, {@code localhost}) are accepted
  */
 public record OrchestratorConfig(
     List<String> endpoints,
@@ -58,7 +61,8 @@ public record OrchestratorConfig(
     int maxResultsPerTransaction,
     int maxQueuedResults,
     int appliers,
-    List<String> encodings) {
+    List<String> encodings,
+    boolean allowInsecure) {
 
   /** Default endpoint. */
   public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
@@ -104,7 +108,8 @@ public record OrchestratorConfig(
   private static final Set<String> KEYS =
       Set.of("endpoints", "batch_size", "max_steps_per_round", "result_timeout_ms", "heartbeat_interval_ms",
           "heartbeat_liveness", "send_high_water_mark", "receive_high_water_mark", "max_message_bytes",
-          "pool_size", "sweep_interval_ms", "max_results_per_transaction", "max_queued_results", "appliers", "encodings");
+          "pool_size", "sweep_interval_ms", "max_results_per_transaction", "max_queued_results", "appliers", "encodings",
+          "allow_insecure");
 
   /** Validates every field, naming the key and the constraint. */
   public OrchestratorConfig {
@@ -115,6 +120,12 @@ public record OrchestratorConfig(
     for (String endpoint : endpoints) {
       if (!endpoint.startsWith("tcp://") && !endpoint.startsWith("inproc://")) {
         throw new ConfigurationException("endpoints: '" + endpoint + "' must start with tcp:// or inproc://");
+      }
+      if (!allowInsecure && !isLocal(endpoint)) {
+        throw new ConfigurationException("endpoints: '" + endpoint + "' can be reached from other hosts, and the"
+            + " transport has no encryption or worker authentication: anyone who reaches it could register as a"
+            + " worker, receive task contexts and send results. Bind a loopback address (tcp://127.0.0.1:PORT),"
+            + " or set allow_insecure: true (TASKER_ALLOW_INSECURE=true) on a network you trust");
       }
     }
     atLeast("batch_size", batchSize, 1);
@@ -148,6 +159,38 @@ public record OrchestratorConfig(
     }
     if (Set.copyOf(encodings).size() != encodings.size()) {
       throw new ConfigurationException("encodings must not name an encoding twice but was " + encodings);
+    }
+  }
+
+  /**
+   * Whether only this machine can reach {@code endpoint}: {@code inproc://}, or {@code tcp://} on a
+   * literal loopback address ({@code 127.0.0.0/8}, {@code [::1]}) or {@code localhost}. Host names,
+   * interface names and {@code *} count as reachable from elsewhere; nothing is looked up.
+   */
+  public static boolean isLocal(String endpoint) {
+    if (endpoint.startsWith("inproc://")) {
+      return true;
+    }
+    if (!endpoint.startsWith("tcp://")) {
+      return false;
+    }
+    String address = endpoint.substring("tcp://".length());
+    int portAt = address.lastIndexOf(':');
+    String host = portAt < 0 ? address : address.substring(0, portAt);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}") && !host.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+      return false;
+    }
+    try {
+      // A literal: parsed, never resolved.
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 
@@ -238,6 +281,7 @@ public record OrchestratorConfig(
     private int maxQueuedResults = DEFAULT_MAX_QUEUED_RESULTS;
     private int appliers = DEFAULT_APPLIERS;
     private List<String> encodings = DEFAULT_ENCODINGS;
+    private boolean allowInsecure;
 
     private Builder() {}
 
@@ -326,6 +370,12 @@ public record OrchestratorConfig(
       return this;
     }
 
+    /** Sets {@code allow_insecure}: endpoints other hosts can reach, without encryption. */
+    public Builder allowInsecure(boolean allowInsecure) {
+      this.allowInsecure = allowInsecure;
+      return this;
+    }
+
     Builder set(String key, String value) {
       switch (key) {
         case "endpoints" -> endpoints = list(value);
@@ -343,6 +393,7 @@ public record OrchestratorConfig(
         case "max_queued_results" -> maxQueuedResults = (int) number(key, value);
         case "appliers" -> appliers = (int) number(key, value);
         case "encodings" -> encodings = list(value);
+        case "allow_insecure" -> allowInsecure = bool(key, value);
         default -> throw new ConfigurationException("unknown setting '" + key + "'");
       }
       return this;
@@ -351,6 +402,14 @@ public record OrchestratorConfig(
     /** A comma-separated list, blanks dropped. */
     private static List<String> list(String value) {
       return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static boolean bool(String key, String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      if (v.equals("true") || v.equals("false")) {
+        return Boolean.parseBoolean(v);
+      }
+      throw new ConfigurationException(key + " must be true or false but was '" + value + "'");
     }
 
     private static long number(String key, String value) {
@@ -373,7 +432,7 @@ public record OrchestratorConfig(
     public OrchestratorConfig build() {
       return new OrchestratorConfig(endpoints, batchSize, maxStepsPerRound, resultTimeoutMs, heartbeatIntervalMs,
           heartbeatLiveness, sendHighWaterMark, receiveHighWaterMark, maxMessageBytes, poolSize, sweepIntervalMs,
-          maxResultsPerTransaction, maxQueuedResults, appliers, encodings);
+          maxResultsPerTransaction, maxQueuedResults, appliers, encodings, allowInsecure);
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class OrchestratorConfigTest {
 
   @Test
   void the_file_sets_values_and_the_environment_overrides_them() throws IOException {
-    Path file = yaml("endpoints: [tcp://0.0.0.0:6000, inproc://tasker]\nbatch_size: 20\npool_size: 6\n");
+    Path file = yaml("endpoints: [tcp://0.0.0.0:6000, inproc://tasker]\nallow_insecure: true\nbatch_size: 20\npool_size: 6\n");
 
     OrchestratorConfig config =
         OrchestratorConfig.load(file, Map.of("TASKER_BATCH_SIZE", "7", "TASKER_HEARTBEAT_INTERVAL_MS", "250"));
@@ -44,9 +45,45 @@ class OrchestratorConfigTest {
 
   @Test
   void endpoints_from_the_environment_are_comma_separated() {
-    OrchestratorConfig config = OrchestratorConfig.load(null, Map.of("TASKER_ENDPOINTS", "tcp://a:1, tcp://b:2"));
+    OrchestratorConfig config = OrchestratorConfig.load(
+        null, Map.of("TASKER_ENDPOINTS", "tcp://127.0.0.1:1, tcp://localhost:2"));
 
-    assertThat(config.endpoints()).containsExactly("tcp://a:1", "tcp://b:2");
+    assertThat(config.endpoints()).containsExactly("tcp://127.0.0.1:1", "tcp://localhost:2");
+  }
+
+  @Test
+  void an_endpoint_other_hosts_can_reach_is_refused_unless_allow_insecure_is_set() {
+    for (String endpoint : List.of("tcp://0.0.0.0:5555", "tcp://*:5555", "tcp://192.168.1.10:5555",
+        "tcp://eth0:5555", "tcp://orchestrator.example:5555", "tcp://[::]:5555", "tcp://169.254.0.1:5555")) {
+      assertThatThrownBy(() -> OrchestratorConfig.load(null, Map.of("TASKER_ENDPOINTS", endpoint)))
+          .as(endpoint)
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("endpoints: '" + endpoint + "' can be reached from other hosts")
+          .hasMessageContaining("allow_insecure: true");
+
+      OrchestratorConfig allowed = OrchestratorConfig.load(
+          null, Map.of("TASKER_ENDPOINTS", endpoint, "TASKER_ALLOW_INSECURE", "true"));
+      assertThat(allowed.allowInsecure()).isTrue();
+      assertThat(allowed.endpoints()).containsExactly(endpoint);
+    }
+  }
+
+  @Test
+  void loopback_and_inproc_endpoints_need_no_allow_insecure() {
+    for (String endpoint : List.of("tcp://127.0.0.1:5555", "tcp://127.3.2.1:0", "tcp://localhost:5555",
+        "tcp://[::1]:5555", "inproc://tasker")) {
+      OrchestratorConfig config = OrchestratorConfig.load(null, Map.of("TASKER_ENDPOINTS", endpoint));
+
+      assertThat(OrchestratorConfig.isLocal(endpoint)).as(endpoint).isTrue();
+      assertThat(config.allowInsecure()).isFalse();
+    }
+  }
+
+  @Test
+  void allow_insecure_must_be_true_or_false() {
+    assertThatThrownBy(() -> OrchestratorConfig.load(null, Map.of("TASKER_ALLOW_INSECURE", "yes")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("allow_insecure must be true or false but was 'yes'");
   }
 
   @Test
