@@ -22,8 +22,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run the orchestrator until SIGTERM or Ctrl-C.",
-      "Database: TASKER_DATABASE_URL, or an embedded PostgreSQL keeping its data in .tasker/postgres.",
-      "Settings: --config FILE (YAML), overridden by TASKER_<KEY> environment variables."
+      "Database: TASKER_DATABASE_URL, or an embedded PostgreSQL",
+      "  (its data in the directory .tasker/postgres).",
+      "Settings: --config FILE (YAML), overridden by TASKER_<KEY> environment",
+      "  variables (docs/operations.md).",
+      "Endpoints other hosts can reach (tcp://0.0.0.0:PORT) need --allow-insecure:",
+      "  the transport has no encryption or worker authentication yet."
     })
 final class OrchestratorCommand implements Callable<Integer> {
 
@@ -36,6 +40,10 @@ final class OrchestratorCommand implements Callable<Integer> {
   @Option(names = "--endpoint", description = "Endpoint to bind; repeat for several (overrides the config).")
   List<String> endpoints = new ArrayList<>();
 
+  @Option(names = "--allow-insecure", description = "Allow endpoints other hosts can reach, unencrypted"
+      + " (the allow_insecure setting); only on a network you trust.")
+  boolean allowInsecure;
+
   @Option(names = "--env", defaultValue = "${env:TASKER_ENV}", description = "Template environment overrides to apply.")
   String environment;
 
@@ -44,6 +52,9 @@ final class OrchestratorCommand implements Callable<Integer> {
     Map<String, String> env = new HashMap<>(System.getenv());
     if (!endpoints.isEmpty()) {
       env.put("TASKER_ENDPOINTS", String.join(",", endpoints));
+    }
+    if (allowInsecure) {
+      env.put("TASKER_ALLOW_INSECURE", "true");
     }
     OrchestratorConfig settings = OrchestratorConfig.load(config, env);
     TemplateRegistry registry =
@@ -61,6 +72,11 @@ final class OrchestratorCommand implements Callable<Integer> {
     System.err.println("database: " + database.description());
     System.err.println("orchestrator " + orchestrator.orchestratorId() + " listening on " + orchestrator.endpoints()
         + " with templates " + registry.all().stream().map(t -> t.fullName()).toList());
+    List<String> exposed = orchestrator.endpoints().stream().filter(e -> !OrchestratorConfig.isLocal(e)).toList();
+    if (!exposed.isEmpty()) {
+      System.err.println("warning: " + exposed + " can be reached from other hosts, unencrypted and without worker"
+          + " authentication (allow_insecure)");
+    }
     stopRequested.await();
     System.err.println("orchestrator " + orchestrator.orchestratorId() + " stopping");
     orchestrator.close();

@@ -37,6 +37,24 @@ class TaskerCliTest {
     assertThat(benchError("--backlog", "2000000")).contains("--backlog must be from 0 to 1000000 but was 2000000");
   }
 
+  @Test
+  void orchestratorRefusesAnEndpointOtherHostsCanReachBeforeStartingAnything() {
+    StringWriter err = new StringWriter();
+    CommandLine orchestrator = new CommandLine(new OrchestratorCommand())
+        .setErr(new PrintWriter(err))
+        .setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
+          commandLine.getErr().println(exception.getMessage());
+          return 2;
+        });
+
+    int status = orchestrator.execute("--endpoint", "tcp://0.0.0.0:5555");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("endpoints: 'tcp://0.0.0.0:5555' can be reached from other hosts")
+        .contains("--allow-insecure");
+  }
+
   private static String benchError(String... options) {
     StringWriter err = new StringWriter();
     CommandLine bench = new CommandLine(new BenchCommand())

@@ -125,7 +125,8 @@ public record OrchestratorConfig(
         throw new ConfigurationException("endpoints: '" + endpoint + "' can be reached from other hosts, and the"
             + " transport has no encryption or worker authentication: anyone who reaches it could register as a"
             + " worker, receive task contexts and send results. Bind a loopback address (tcp://127.0.0.1:PORT),"
-            + " or set allow_insecure: true (TASKER_ALLOW_INSECURE=true) on a network you trust");
+            + " or set allow_insecure: true (TASKER_ALLOW_INSECURE=true; tasker orchestrator --allow-insecure) on a network"
+            + " you trust");
       }
     }
     atLeast("batch_size", batchSize, 1);
