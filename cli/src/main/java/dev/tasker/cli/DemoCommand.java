@@ -26,9 +26,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run the whole system with example workflows and print a summary line.",
-      "Starts PostgreSQL (embedded, or TASKER_DATABASE_URL), the orchestrator, Java worker",
-      "processes and (when Ruby is available) a Ruby worker process over TCP; runs order",
-      "fulfillment, diamond and mixed Java+Ruby (polyglot) tasks; prints one summary line:",
+      "Starts PostgreSQL (embedded, or TASKER_DATABASE_URL), the orchestrator,",
+      "Java worker processes and (when Ruby is available) a Ruby worker process",
+      "over TCP; runs order fulfillment, diamond and mixed Java+Ruby (polyglot)",
+      "tasks; prints one summary line:",
       "  demo: tasks=<n> complete=<n> error=<n> steps=<n> elapsed_ms=<n>",
       "Exits 0 only when every task completed."
     })
@@ -43,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
   int diamonds;
 
   @Option(names = "--polyglot", defaultValue = "30",
-      description = "Mixed Java+Ruby tasks, run when a Ruby worker is (default: ${DEFAULT-VALUE}).")
+      description = "Mixed Java+Ruby tasks, run when a Ruby worker is started (default: ${DEFAULT-VALUE}).")
   int polyglot;
 
   @Option(names = "--workers", defaultValue = "2", description = "Java worker processes (default: ${DEFAULT-VALUE}).")
