@@ -39,31 +39,25 @@ class TaskerCliTest {
 
   @Test
   void orchestratorRefusesAnEndpointOtherHostsCanReachBeforeStartingAnything() {
-    StringWriter err = new StringWriter();
-    CommandLine orchestrator = new CommandLine(new OrchestratorCommand())
-        .setErr(new PrintWriter(err))
-        .setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
-          commandLine.getErr().println(exception.getMessage());
-          return 2;
-        });
-
-    int status = orchestrator.execute("--endpoint", "tcp://0.0.0.0:5555");
-
-    assertThat(status).isEqualTo(2);
-    assertThat(err.toString())
+    assertThat(refusal(new OrchestratorCommand(), "--endpoint", "tcp://0.0.0.0:5555"))
         .contains("endpoints: 'tcp://0.0.0.0:5555' can be reached from other hosts")
         .contains("--allow-insecure");
   }
 
   private static String benchError(String... options) {
+    return refusal(new BenchCommand(), options);
+  }
+
+  /** Runs a command that must refuse its arguments (exit 2) and returns what it printed. */
+  private static String refusal(Object command, String... arguments) {
     StringWriter err = new StringWriter();
-    CommandLine bench = new CommandLine(new BenchCommand())
+    CommandLine commandLine = new CommandLine(command)
         .setErr(new PrintWriter(err))
-        .setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
-          commandLine.getErr().println(exception.getMessage());
+        .setExecutionExceptionHandler((exception, line, parseResult) -> {
+          line.getErr().println(exception.getMessage());
           return 2;
         });
-    int status = bench.execute(options);
+    int status = commandLine.execute(arguments);
     assertThat(status).isEqualTo(2);
     return err.toString();
   }
