@@ -72,7 +72,7 @@ final class OrchestratorCommand implements Callable<Integer> {
     System.err.println("database: " + database.description());
     System.err.println("orchestrator " + orchestrator.orchestratorId() + " listening on " + orchestrator.endpoints()
         + " with templates " + registry.all().stream().map(t -> t.fullName()).toList());
-    List<String> exposed = orchestrator.endpoints().stream().filter(e -> !OrchestratorConfig.isLocal(e)).toList();
+    List<String> exposed = OrchestratorConfig.exposed(orchestrator.endpoints());
     if (!exposed.isEmpty()) {
       System.err.println("warning: " + exposed + " can be reached from other hosts, unencrypted and without worker"
           + " authentication (allow_insecure)");

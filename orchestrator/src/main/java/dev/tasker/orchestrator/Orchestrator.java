@@ -143,7 +143,7 @@ public final class Orchestrator implements AutoCloseable {
     startThread(listener, "tasker-ready-listener");
     startThread(sweeper, "tasker-deadline-sweeper");
     log.info("orchestrator {} listening on {} with {} templates", orchestratorId, endpoints, templates.all().size());
-    List<String> exposed = endpoints.stream().filter(endpoint -> !OrchestratorConfig.isLocal(endpoint)).toList();
+    List<String> exposed = OrchestratorConfig.exposed(endpoints);
     if (!exposed.isEmpty()) {
       log.warn("{} can be reached from other hosts without encryption or worker authentication (allow_insecure)",
           exposed);

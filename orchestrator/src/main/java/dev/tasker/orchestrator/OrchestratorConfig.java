@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -189,10 +191,15 @@ public record OrchestratorConfig(
     }
     try {
       // A literal: parsed, never resolved.
-      return java.net.InetAddress.getByName(host).isLoopbackAddress();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
       return false;
     }
+  }
+
+  /** Those of {@code endpoints} that other hosts can reach (see {@link #isLocal}), in order. */
+  public static List<String> exposed(List<String> endpoints) {
+    return endpoints.stream().filter(endpoint -> !isLocal(endpoint)).toList();
   }
 
   /** A builder holding the defaults. */
