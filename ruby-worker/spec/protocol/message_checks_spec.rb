@@ -28,6 +28,24 @@ RSpec.describe Tasker::Protocol::MessageChecks do
     end
   end
 
+  it "accepts a WELCOME that names the live orchestrators, and one that does not" do
+    expect(described_class.check("WELCOME", golden("WELCOME_orchestrators"))["orchestrators"].map { |o| o["endpoints"] })
+      .to eq([["tcp://10.0.0.5:5555"], ["tcp://10.0.0.6:5555", "tcp://10.0.1.6:5555"]])
+    expect(described_class.check("WELCOME", golden("WELCOME"))).not_to have_key("orchestrators")
+  end
+
+  it "refuses a WELCOME whose orchestrators are malformed, naming the field" do
+    welcome = golden("WELCOME_orchestrators")
+    welcome["orchestrators"][1]["endpoints"] = ["tcp://10.0.0.6:5555", 7]
+    expect(refusal("WELCOME", welcome)).to include("orchestrators[1].endpoints[1]")
+
+    welcome["orchestrators"] = [{ "endpoints" => [] }]
+    expect(refusal("WELCOME", welcome)).to include("orchestrators[0].orchestrator_id")
+
+    welcome["orchestrators"] = "tcp://10.0.0.6:5555"
+    expect(refusal("WELCOME", welcome)).to include("orchestrators")
+  end
+
   it "fills in the defaults of a step: handler_config and previous_results are {} when absent" do
     step = described_class.check("STEP_BATCH", batch_with(handler_config: :absent, previous_results: :absent))["steps"][0]
 

@@ -32,6 +32,14 @@ module Tasker
         def welcome(h)
           %w[worker_id orchestrator_id protocol_version encoding].each { |key| text(h, key, "") }
           integer(h, "heartbeat_interval_ms", "", min: 1, range: INT64)
+          list(h, "orchestrators", "", required: false).each_with_index do |o, i|
+            path = "orchestrators[#{i}]."
+            object_at(o, "orchestrators[#{i}]")
+            text(o, "orchestrator_id", path)
+            strings(o, "endpoints", path).each_with_index do |endpoint, j|
+              fail!("#{path}endpoints[#{j}]", "must not be blank") if endpoint.strip.empty?
+            end
+          end
         end
 
         def reject(h)

@@ -77,8 +77,7 @@ module Tasker
       def build(type, h)
         case type
         when "HELLO" then hello(h)
-        when "WELCOME"
-          v1::Welcome.new(**pick(h, %w[worker_id orchestrator_id protocol_version encoding heartbeat_interval_ms]))
+        when "WELCOME" then welcome(h)
         when "REJECT" then v1::Reject.new(**pick(h, %w[worker_id reason supported_versions]))
         when "HEARTBEAT" then v1::Heartbeat.new(sent_at: timestamp(h["sent_at"]))
         when "CREDIT" then v1::Credit.new(**pick(h, %w[credit]))
@@ -99,6 +98,14 @@ module Tasker
         message = v1::Hello.new(**pick(h, %w[worker_id language sdk_version protocol_versions handlers concurrency
                                              encodings]))
         message.held_batches = v1::BatchIdList.new(batch_ids: h["held_batches"]) if h["held_batches"]
+        message
+      end
+
+      def welcome(h)
+        message = v1::Welcome.new(**pick(h, %w[worker_id orchestrator_id protocol_version encoding heartbeat_interval_ms]))
+        (h["orchestrators"] || []).each do |o|
+          message.orchestrators << v1::OrchestratorEndpoints.new(**pick(o, %w[orchestrator_id endpoints]))
+        end
         message
       end
 

@@ -44,7 +44,14 @@ module Tasker
       def welcome(m)
         { "worker_id" => m.worker_id, "orchestrator_id" => m.orchestrator_id,
           "protocol_version" => m.protocol_version, "encoding" => m.encoding,
-          "heartbeat_interval_ms" => m.heartbeat_interval_ms }
+          "heartbeat_interval_ms" => m.heartbeat_interval_ms }.tap do |h|
+          # Empty counts as absent, as in JSON, where senders omit it.
+          unless m.orchestrators.empty?
+            h["orchestrators"] = m.orchestrators.map do |o|
+              { "orchestrator_id" => o.orchestrator_id, "endpoints" => o.endpoints.to_a }
+            end
+          end
+        end
       end
 
       def reject(m)

@@ -26,6 +26,11 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       optional :protocol_version, :string, 3
       optional :encoding, :string, 4
       optional :heartbeat_interval_ms, :int64, 5
+      repeated :orchestrators, :message, 6, "tasker.v1.OrchestratorEndpoints"
+    end
+    add_message "tasker.v1.OrchestratorEndpoints" do
+      optional :orchestrator_id, :string, 1
+      repeated :endpoints, :string, 2
     end
     add_message "tasker.v1.Reject" do
       optional :worker_id, :string, 1
@@ -125,6 +130,7 @@ module Tasker
     Hello = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("tasker.v1.Hello").msgclass
     BatchIdList = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("tasker.v1.BatchIdList").msgclass
     Welcome = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("tasker.v1.Welcome").msgclass
+    OrchestratorEndpoints = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("tasker.v1.OrchestratorEndpoints").msgclass
     Reject = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("tasker.v1.Reject").msgclass
     Heartbeat = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("tasker.v1.Heartbeat").msgclass
     Credit = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("tasker.v1.Credit").msgclass

@@ -52,16 +52,7 @@ public final class ProtobufCodec implements MessageCodec {
   public byte[] encode(Message message) {
     MessageLite proto = switch (message.type()) {
       case HELLO -> hello((Hello) message);
-      case WELCOME -> {
-        Welcome m = (Welcome) message;
-        yield TaskerV1.Welcome.newBuilder()
-            .setWorkerId(m.workerId())
-            .setOrchestratorId(m.orchestratorId())
-            .setProtocolVersion(m.protocolVersion())
-            .setEncoding(m.encoding())
-            .setHeartbeatIntervalMs(m.heartbeatIntervalMs())
-            .build();
-      }
+      case WELCOME -> welcome((Welcome) message);
       case REJECT -> {
         Reject m = (Reject) message;
         yield TaskerV1.Reject.newBuilder()
@@ -88,11 +79,7 @@ public final class ProtobufCodec implements MessageCodec {
     try {
       return switch (type) {
         case HELLO -> hello(TaskerV1.Hello.parseFrom(body));
-        case WELCOME -> {
-          TaskerV1.Welcome m = TaskerV1.Welcome.parseFrom(body);
-          yield new Welcome(m.getWorkerId(), m.getOrchestratorId(), m.getProtocolVersion(),
-              m.getEncoding(), m.getHeartbeatIntervalMs());
-        }
+        case WELCOME -> welcome(TaskerV1.Welcome.parseFrom(body));
         case REJECT -> {
           TaskerV1.Reject m = TaskerV1.Reject.parseFrom(body);
           yield new Reject(m.getWorkerId(), m.getReason(), m.getSupportedVersionsList());
@@ -202,6 +189,31 @@ public final class ProtobufCodec implements MessageCodec {
       b.addStepSummaries(s);
     }
     return b.build();
+  }
+
+  private static TaskerV1.Welcome welcome(Welcome m) {
+    TaskerV1.Welcome.Builder b = TaskerV1.Welcome.newBuilder()
+        .setWorkerId(m.workerId())
+        .setOrchestratorId(m.orchestratorId())
+        .setProtocolVersion(m.protocolVersion())
+        .setEncoding(m.encoding())
+        .setHeartbeatIntervalMs(m.heartbeatIntervalMs());
+    for (Welcome.OrchestratorEndpoints orchestrator : m.orchestrators()) {
+      b.addOrchestrators(TaskerV1.OrchestratorEndpoints.newBuilder()
+          .setOrchestratorId(orchestrator.orchestratorId())
+          .addAllEndpoints(orchestrator.endpoints()));
+    }
+    return b.build();
+  }
+
+  private static Welcome welcome(TaskerV1.Welcome m) {
+    List<Welcome.OrchestratorEndpoints> orchestrators = new ArrayList<>(m.getOrchestratorsCount());
+    for (TaskerV1.OrchestratorEndpoints orchestrator : m.getOrchestratorsList()) {
+      orchestrators.add(new Welcome.OrchestratorEndpoints(
+          orchestrator.getOrchestratorId(), orchestrator.getEndpointsList()));
+    }
+    return new Welcome(m.getWorkerId(), m.getOrchestratorId(), m.getProtocolVersion(), m.getEncoding(),
+        m.getHeartbeatIntervalMs(), orchestrators);
   }
 
   private static TaskerV1.Ack ack(Ack m) {

@@ -20,14 +20,14 @@ class GoldenMessagesTest {
 
   static Stream<String> goldenFiles() {
     return Stream.concat(
-        Arrays.stream(MessageType.values()).map(Enum::name), Stream.of("PARTIAL_RESULT_failed"));
+        Arrays.stream(MessageType.values()).map(Enum::name), Stream.of("PARTIAL_RESULT_failed", "WELCOME_orchestrators"));
   }
 
   @ParameterizedTest
   @MethodSource("goldenFiles")
   void every_golden_message_decodes_and_encodes_back_to_the_same_json(String name) {
     byte[] golden = read(name);
-    MessageType type = MessageType.valueOf(name.replace("_failed", ""));
+    MessageType type = typeOf(name);
 
     Message decoded = JsonCodec.instance().decode(type, golden);
     byte[] reencoded = JsonCodec.instance().encode(decoded);
@@ -39,7 +39,7 @@ class GoldenMessagesTest {
   @ParameterizedTest
   @MethodSource("goldenFiles")
   void every_golden_message_survives_framing(String name) {
-    MessageType type = MessageType.valueOf(name.replace("_failed", ""));
+    MessageType type = typeOf(name);
     Message decoded = JsonCodec.instance().decode(type, read(name));
 
     Message roundTripped = Frames.decode(Frames.encode(decoded));
@@ -61,6 +61,36 @@ class GoldenMessagesTest {
     assertThat(step.taskContext().get("order_id").asLong()).isEqualTo(12345L);
     assertThat(step.previousResults()).containsOnlyKeys("validate_order", "process_payment");
     assertThat(step.metadata()).isEqualTo(new StepMetadata(1, 3, 30000));
+  }
+
+  /** The message type of golden file {@code name}: a type, optionally followed by {@code _variant}. */
+  static MessageType typeOf(String name) {
+    return Arrays.stream(MessageType.values())
+        .filter(type -> name.equals(type.name()) || name.startsWith(type.name() + "_"))
+        .max(java.util.Comparator.comparingInt(type -> type.name().length()))
+        .orElseThrow(() -> new IllegalArgumentException(name + " does not start with a message type"));
+  }
+
+  @Test
+  void a_golden_welcome_names_the_live_orchestrators_and_their_endpoints() {
+    Welcome welcome =
+        (Welcome) JsonCodec.instance().decode(MessageType.WELCOME, read("WELCOME_orchestrators"));
+
+    assertThat(welcome.orchestrators())
+        .containsExactly(
+            new Welcome.OrchestratorEndpoints(
+                "0192f3a4-0000-7000-8000-000000000001", java.util.List.of("tcp://10.0.0.5:5555")),
+            new Welcome.OrchestratorEndpoints(
+                "0192f3a4-0000-7000-8000-000000000002",
+                java.util.List.of("tcp://10.0.0.6:5555", "tcp://10.0.1.6:5555")));
+  }
+
+  @Test
+  void a_welcome_without_orchestrators_reads_as_empty_and_is_sent_without_the_field() {
+    Welcome welcome = (Welcome) JsonCodec.instance().decode(MessageType.WELCOME, read("WELCOME"));
+
+    assertThat(welcome.orchestrators()).isEmpty();
+    assertThat(tree(JsonCodec.instance().encode(welcome)).has("orchestrators")).isFalse();
   }
 
   @Test

@@ -35,7 +35,7 @@ class ProtobufGoldenVectorsTest {
 
   static Stream<String> names() {
     return Stream.concat(
-        Arrays.stream(MessageType.values()).map(Enum::name), Stream.of("PARTIAL_RESULT_failed"));
+        Arrays.stream(MessageType.values()).map(Enum::name), Stream.of("PARTIAL_RESULT_failed", "WELCOME_orchestrators"));
   }
 
   @ParameterizedTest
@@ -90,7 +90,7 @@ class ProtobufGoldenVectorsTest {
   }
 
   private static MessageType type(String name) {
-    return MessageType.valueOf(name.replace("_failed", ""));
+    return GoldenMessagesTest.typeOf(name);
   }
 
   private static Message golden(String name) {
