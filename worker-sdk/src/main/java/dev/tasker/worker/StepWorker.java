@@ -7,6 +7,9 @@ import dev.tasker.worker.internal.WorkerLoop;
 import dev.tasker.worker.internal.WorkerSettings;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +18,23 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.zeromq.ZContext;
 
 /**
- * Serves {@link StepHandler}s to an orchestrator over ZeroMQ. It connects a DEALER socket to the
- * orchestrator's endpoint, registers with HELLO (its handler names and its concurrency as credit),
- * runs each batch's steps concurrently, sends a partial result as each step ends and a batch
- * completion when the batch ends, heartbeats, and registers again if the orchestrator restarts.
+ * Serves {@link StepHandler}s to one or more orchestrators over ZeroMQ. It connects a DEALER socket
+ * to each orchestrator's endpoint, registers with HELLO (its handler names and its share of the
+ * concurrency as credit), runs each batch's steps concurrently, sends a partial result as each step
+ * ends and a batch completion when the batch ends, heartbeats, and registers again if an
+ * orchestrator restarts.
+ *
+ * <h2>Several orchestrators</h2>
+ *
+ * Given several endpoints ({@link Builder#endpoints(List)}), the worker keeps one session per
+ * orchestrator, all with the same worker id, and also opens one with each live orchestrator a
+ * WELCOME names (unless {@link Builder#discover(boolean) discover(false)}). Its credit is split
+ * among the welcomed orchestrators: {@code concurrency / n} each, the remainder to the first (a
+ * share may be 0 when the concurrency is smaller than the number of orchestrators), and moved with
+ * CREDIT messages as orchestrators come and go; at most {@code concurrency} handlers run at once
+ * whatever the orchestrators send. A batch's results go back on the session it came from; when that
+ * orchestrator is lost (silent for the liveness window, or shut down) they go, in order, to another
+ * welcomed one, which applies them as well (results are checked against the database, once).
  *
  * <h2>Lifecycle</h2>
  *
@@ -69,13 +85,25 @@ public final class StepWorker implements AutoCloseable {
   private WorkerLoop loop;
   private Thread loopThread;
 
+  /**
+   * How many orchestrators have welcomed this worker at the moment; 0 before {@link #start()}.
+   * Thread-safe.
+   */
+  public int registeredOrchestrators() {
+    WorkerLoop current;
+    synchronized (this) {
+      current = loop;
+    }
+    return current == null ? 0 : current.welcomedSessions();
+  }
+
   private StepWorker(WorkerSettings settings, ZContext context, boolean ownsContext) {
     this.settings = settings;
     this.context = context;
     this.ownsContext = ownsContext;
   }
 
-  /** A builder; {@link Builder#endpoint(String)} and at least one handler are required. */
+  /** A builder; an endpoint ({@link Builder#endpoint(String)} or {@link Builder#endpoints(List)}) and at least one handler are required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -201,7 +229,8 @@ public final class StepWorker implements AutoCloseable {
 
   /** Builds a {@link StepWorker}. Not thread-safe. */
   public static final class Builder {
-    private String endpoint;
+    private List<String> endpoints = List.of();
+    private boolean discover = true;
     private String workerId;
     private final Map<String, StepHandler> handlers = new LinkedHashMap<>();
     private int concurrency = DEFAULT_CONCURRENCY;
@@ -215,9 +244,33 @@ public final class StepWorker implements AutoCloseable {
 
     private Builder() {}
 
-    /** The orchestrator's endpoint, for example {@code tcp://127.0.0.1:5555}. Required. */
+    /**
+     * The orchestrator's endpoint, for example {@code tcp://127.0.0.1:5555}; the same as {@code
+     * endpoints(List.of(endpoint))}. This or {@link #endpoints(List)} is required.
+     */
     public Builder endpoint(String endpoint) {
-      this.endpoint = endpoint;
+      this.endpoints = endpoint == null ? List.of() : Collections.singletonList(endpoint);
+      return this;
+    }
+
+    /**
+     * The endpoints of the orchestrators to serve, one session each (the orchestrators may share a
+     * database). Listing one orchestrator twice by different addresses is harmless: the second
+     * session is closed once its WELCOME names the same orchestrator. Replaces {@link
+     * #endpoint(String)}.
+     */
+    public Builder endpoints(List<String> endpoints) {
+      this.endpoints = new ArrayList<>(Objects.requireNonNull(endpoints, "endpoints"));
+      return this;
+    }
+
+    /**
+     * Whether to open a session with every live orchestrator a WELCOME names, besides the given
+     * endpoints; default {@code true}. With {@code false} the worker serves only the given
+     * endpoints.
+     */
+    public Builder discover(boolean discover) {
+      this.discover = discover;
       return this;
     }
 
@@ -303,8 +356,16 @@ public final class StepWorker implements AutoCloseable {
      * @throws IllegalArgumentException naming the setting that is missing or out of range
      */
     public StepWorker build() {
-      if (endpoint == null || endpoint.isBlank()) {
+      if (endpoints.isEmpty()) {
         throw new IllegalArgumentException("endpoint is required");
+      }
+      for (String endpoint : endpoints) {
+        if (endpoint == null || endpoint.isBlank()) {
+          throw new IllegalArgumentException("endpoints must not contain a blank endpoint: " + endpoints);
+        }
+      }
+      if (new HashSet<>(endpoints).size() != endpoints.size()) {
+        throw new IllegalArgumentException("endpoints must not repeat an endpoint: " + endpoints);
       }
       if (handlers.isEmpty()) {
         throw new IllegalArgumentException("at least one handler is required");
@@ -333,7 +394,8 @@ public final class StepWorker implements AutoCloseable {
       }
       WorkerSettings settings =
           new WorkerSettings(
-              endpoint,
+              endpoints,
+              discover,
               id,
               handlers,
               concurrency,

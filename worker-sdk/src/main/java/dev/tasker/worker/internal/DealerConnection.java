@@ -1,7 +1,6 @@
 package dev.tasker.worker.internal;
 
 import dev.tasker.protocol.transport.MultipartSocket;
-import dev.tasker.protocol.transport.WakeupSignal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.zeromq.SocketType;
@@ -9,9 +8,9 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /**
- * A worker's DEALER socket and the poller that watches it together with the loop's wake-up
- * signal. It can be replaced by a fresh socket (and TCP connection) at any time. Used by the socket
- * thread only.
+ * A worker's DEALER socket to one orchestrator endpoint. It can be replaced by a fresh socket (and
+ * TCP connection) at any time; {@link #generation()} tells the loop's poller when it was. Used by
+ * the socket thread only.
  */
 final class DealerConnection implements AutoCloseable {
 
@@ -20,19 +19,15 @@ final class DealerConnection implements AutoCloseable {
   private final ZContext context;
   private final String endpoint;
   private final byte[] identity;
-  private final WakeupSignal wakeup;
   private ZMQ.Socket socket;
-  private ZMQ.Poller poller;
-  private int socketIndex;
-  private int wakeupIndex;
+  private int generation;
 
-  DealerConnection(ZContext context, String endpoint, String workerId, WakeupSignal wakeup) {
+  DealerConnection(ZContext context, String endpoint, String workerId) {
     this.context = context;
     this.endpoint = endpoint;
     byte[] bytes = workerId.getBytes(StandardCharsets.UTF_8);
     // ZeroMQ reserves identities starting with a zero byte and allows at most 255 bytes.
     this.identity = bytes.length <= 255 && bytes[0] != 0 ? bytes : null;
-    this.wakeup = wakeup;
   }
 
   /** Opens a socket and connects it. */
@@ -50,9 +45,7 @@ final class DealerConnection implements AutoCloseable {
     socket.setReconnectIVL(100);
     socket.setReconnectIVLMax(5000);
     socket.connect(endpoint);
-    poller = context.createPoller(2);
-    socketIndex = poller.register(socket, ZMQ.Poller.POLLIN);
-    wakeupIndex = poller.register(wakeup.socket(), ZMQ.Poller.POLLIN);
+    generation++;
   }
 
   /** Replaces the socket with a new one. */
@@ -61,37 +54,33 @@ final class DealerConnection implements AutoCloseable {
     open();
   }
 
-  /** Waits up to {@code timeoutMillis} for a message or a wake-up. */
-  void poll(long timeoutMillis) {
-    poller.poll(timeoutMillis);
+  /** The endpoint this connection connects to. */
+  String endpoint() {
+    return endpoint;
   }
 
-  /** Whether the last poll saw a wake-up. */
-  boolean woken() {
-    return poller.pollin(wakeupIndex);
+  /** The current socket, for the loop's poller; {@code null} when closed. */
+  ZMQ.Socket socket() {
+    return socket;
   }
 
-  /** Whether the last poll saw a message. */
-  boolean readable() {
-    return poller.pollin(socketIndex);
+  /** Counts the sockets opened so far: a poller watching an older one must be rebuilt. */
+  int generation() {
+    return generation;
   }
 
   /** The next whole message, or {@code null}. */
   List<byte[]> receive() {
-    return MultipartSocket.receive(socket);
+    return socket == null ? null : MultipartSocket.receive(socket);
   }
 
   /** Sends without blocking; {@code false} when the socket cannot take it now. */
   boolean send(List<byte[]> frames) {
-    return MultipartSocket.send(socket, null, frames);
+    return socket != null && MultipartSocket.send(socket, null, frames);
   }
 
   @Override
   public void close() {
-    if (poller != null) {
-      poller.close();
-      poller = null;
-    }
     if (socket != null) {
       context.destroySocket(socket);
       socket = null;

@@ -1,18 +1,14 @@
 package dev.tasker.worker.internal;
 
 import dev.tasker.protocol.Ack;
-import dev.tasker.protocol.Credit;
 import dev.tasker.protocol.Envelope;
-import dev.tasker.protocol.Encodings;
 import dev.tasker.protocol.ErrorCode;
 import dev.tasker.protocol.Frames;
 import dev.tasker.protocol.Goodbye;
 import dev.tasker.protocol.Heartbeat;
 import dev.tasker.protocol.Hello;
-import dev.tasker.protocol.JsonCodec;
 import dev.tasker.protocol.Message;
 import dev.tasker.protocol.MessageType;
-import dev.tasker.protocol.MessageCodec;
 import dev.tasker.protocol.ProtocolError;
 import dev.tasker.protocol.ProtocolException;
 import dev.tasker.protocol.ProtocolVersion;
@@ -34,60 +30,51 @@ import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
 
 /**
- * The thread that owns a worker's DEALER socket. It registers with HELLO, receives batches and
- * hands their steps to the {@link HandlerExecutor}, numbers and sends the partial results that
- * handler threads queue, sends each batch's completion, heartbeats, re-registers when the
- * orchestrator goes silent or forgets the worker, and drains on request. No other thread touches
- * the socket: they queue work and call {@link WakeupSignal#wake()}.
+ * The thread that owns a worker's DEALER sockets, one per orchestrator ({@link Sessions}). On each
+ * session it registers with HELLO, receives batches and hands their steps to the {@link
+ * HandlerExecutor}, heartbeats, and registers again when that orchestrator goes silent or forgets
+ * the worker. It numbers and sends the partial results that handler threads queue and each batch's
+ * completion on the session the batch came from, or on another welcomed one when that session is
+ * lost; shares the credit among the welcomed sessions; and drains on request. No other thread
+ * touches the sockets: they queue work and call {@link WakeupSignal#wake()}.
  */
 public final class WorkerLoop implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
-  private static final long INITIAL_HEARTBEAT_MS = 1000;
-  private static final long INITIAL_HELLO_RETRY_MS = 200;
   private static final long MAX_POLL_MS = 1000;
   private static final int HELLOS_PER_SOCKET = 3;
 
   private final WorkerSettings settings;
-  private final ZContext context;
   private final HandlerExecutor executor;
   private final WakeupSignal wakeup;
   private final ConcurrentLinkedQueue<StepOutcome> outcomes = new ConcurrentLinkedQueue<>();
   private final CountDownLatch registered = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ResultOutbox outbox;
+  private final Sessions sessions;
+  private final SessionPoller poller;
 
   private volatile boolean drainRequested;
   private volatile Integer requestedCredit;
   private volatile String rejection;
+  private volatile int welcomedSessions;
+  private volatile int stepsHeld;
 
-  private final DealerConnection connection;
-  private MessageCodec codec = JsonCodec.instance();
-  private int hellosOnThisSocket;
-  private boolean welcomed;
-  private long heartbeatIntervalMs = INITIAL_HEARTBEAT_MS;
-  private long helloRetryMs = INITIAL_HELLO_RETRY_MS;
-  private long nextHelloAt;
-  private long lastHeardAt;
-  private long lastSentAt;
-  private int stepsHeld;
-  /** The credit last announced, so that registering again keeps it. */
-  private int announcedCredit;
-  private boolean goodbyeSent;
-  private boolean goodbyeAcknowledged;
+  /** The credit shared among the sessions: the concurrency, or the last one requested. */
+  private int totalCredit;
   private long drainDeadline = Long.MAX_VALUE;
 
   /**
-   * @param context the ZeroMQ context to create the socket in (shared for {@code inproc://})
+   * @param context the ZeroMQ context to create the sockets in (shared for {@code inproc://})
    */
   public WorkerLoop(WorkerSettings settings, ZContext context, HandlerExecutor executor) {
     this.settings = settings;
-    this.context = context;
     this.executor = executor;
     this.wakeup = new WakeupSignal(context);
     this.outbox = new ResultOutbox(settings.workerId(), settings.clock());
-    this.connection = new DealerConnection(context, settings.endpoint(), settings.workerId(), wakeup);
-    this.announcedCredit = settings.concurrency();
+    this.sessions = new Sessions(context, settings.workerId(), settings.helloRetryMax().toMillis());
+    this.poller = new SessionPoller(context, wakeup);
+    this.totalCredit = settings.concurrency();
   }
 
   /** Asks the loop to drain: GOODBYE, finish held steps, report them, stop. Any thread. */
@@ -96,13 +83,13 @@ public final class WorkerLoop implements Runnable {
     wakeup.wake();
   }
 
-  /** Asks the loop to announce a new credit. Any thread. */
+  /** Asks the loop to announce a new credit, shared among the sessions. Any thread. */
   public void requestCredit(int credit) {
     requestedCredit = credit;
     wakeup.wake();
   }
 
-  /** Waits until the orchestrator has welcomed the worker. */
+  /** Waits until an orchestrator has welcomed the worker. */
   public boolean awaitRegistered(Duration timeout) throws InterruptedException {
     return registered.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -112,38 +99,47 @@ public final class WorkerLoop implements Runnable {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** The orchestrator's reason when it refused the worker, or {@code null}. */
+  /** The orchestrators' reason when every one refused the worker, or {@code null}. */
   public String rejection() {
     return rejection;
   }
 
-  /** Steps received and not yet reported. */
+  /** Steps received and not yet reported. Any thread. */
   public int stepsHeld() {
     return stepsHeld;
+  }
+
+  /** How many orchestrators have the worker welcomed now. Any thread. */
+  public int welcomedSessions() {
+    return welcomedSessions;
   }
 
   @Override
   public void run() {
     try {
-      connection.open();
-      lastHeardAt = now();
-      sendHello();
+      long now = now();
+      for (String endpoint : settings.endpoints()) {
+        sendHello(sessions.open(endpoint, now));
+      }
       while (!finished()) {
-        connection.poll(pollTimeout());
-        if (connection.woken()) {
+        List<OrchestratorSession> readable = poller.poll(sessions.all(), pollTimeout());
+        if (poller.woken()) {
           wakeup.clear();
         }
-        if (connection.readable()) {
-          receiveAll();
+        for (OrchestratorSession session : readable) {
+          receiveAll(session);
         }
         reportOutcomes();
         applyRequests();
-        keepSessionAlive();
+        keepSessionsAlive();
+        rerouteResults();
+        welcomedSessions = sessions.welcomed().size();
       }
     } catch (RuntimeException e) {
       log.error("worker {} loop failed", settings.workerId(), e);
     } finally {
-      connection.close();
+      poller.close();
+      sessions.close();
       wakeup.close();
       stopped.countDown();
     }
@@ -166,98 +162,106 @@ public final class WorkerLoop implements Runnable {
     if (stepsHeld > 0 || outbox.pending() > 0) {
       return false;
     }
-    // Leave once the orchestrator has stored every result (it acknowledges after its commit).
-    return outbox.unacknowledged() == 0 && (goodbyeAcknowledged || !welcomed);
+    // Leave once an orchestrator has stored every result (it acknowledges after its commit), and
+    // every orchestrator still there has answered the GOODBYE.
+    return outbox.unacknowledged() == 0
+        && sessions.all().stream().allMatch(s -> s.goodbyeAcknowledged() || !s.welcomed());
   }
 
   private long pollTimeout() {
     long now = now();
-    long next = now + MAX_POLL_MS;
-    if (welcomed) {
-      next = Math.min(next, lastSentAt + heartbeatIntervalMs);
-      next = Math.min(next, lastHeardAt + heartbeatIntervalMs * settings.livenessMultiplier());
-    } else {
-      next = Math.min(next, nextHelloAt);
+    long next = Math.min(now + MAX_POLL_MS, drainDeadline);
+    for (OrchestratorSession session : sessions.all()) {
+      next = Math.min(next, session.nextDeadline(now, settings.livenessMultiplier()));
     }
-    next = Math.min(next, drainDeadline);
     return Math.max(1, next - now);
   }
 
-  private void receiveAll() {
+  private void receiveAll(OrchestratorSession session) {
     List<byte[]> frames;
-    while ((frames = connection.receive()) != null) {
-      lastHeardAt = now();
+    // A message can close the session (a second session with one orchestrator, a REJECT).
+    while (sessions.all().contains(session) && (frames = session.connection().receive()) != null) {
+      session.heard(now());
       Message message;
       try {
         Envelope envelope = Frames.parse(frames);
         Frames.requireSentTo(envelope, MessageType.Direction.TO_WORKER);
-        message = Frames.decodeBody(envelope, codec);
+        message = Frames.decodeBody(envelope, session.codec());
       } catch (ProtocolException e) {
-        log.warn("worker {} refused a message from the orchestrator: {}",
-            settings.workerId(), e.getMessage());
+        log.warn("worker {} refused a message from {}: {}", settings.workerId(), session, e.getMessage());
         if (!Frames.namesErrorType(frames)) {
-          send(ProtocolError.of(e));
+          send(session, ProtocolError.of(e));
         }
         continue;
       }
-      handle(message);
+      handle(session, message);
     }
   }
 
   /** Acts on a message; {@link Frames#requireSentTo} has refused the types a worker never gets. */
-  private void handle(Message message) {
+  private void handle(OrchestratorSession session, Message message) {
     if (message instanceof Welcome welcome) {
-      onWelcome(welcome);
+      onWelcome(session, welcome);
     } else if (message instanceof StepBatchRequest batch) {
-      onBatch(batch);
+      onBatch(session, batch);
     } else if (message instanceof Heartbeat) {
       return;
     } else if (message instanceof Ack ack) {
       outbox.acknowledged(ack);
     } else if (message instanceof Goodbye goodbye) {
-      onGoodbye(goodbye);
+      onGoodbye(session, goodbye);
     } else if (message instanceof Reject reject) {
-      rejection = reject.reason();
-      log.error("orchestrator rejected worker {}: {}", settings.workerId(), reject.reason());
+      log.error("orchestrator at {} rejected worker {}: {}", session.endpoint(), settings.workerId(), reject.reason());
+      drop(session, reject.reason());
     } else if (message instanceof ProtocolError error) {
-      onError(error);
+      onError(session, error);
     }
   }
 
-  private void onWelcome(Welcome welcome) {
+  private void onWelcome(OrchestratorSession session, Welcome welcome) {
     if (!settings.encodings().contains(welcome.encoding())) {
-      rejection = "the orchestrator chose encoding '" + welcome.encoding() + "', which this worker did not offer "
-          + settings.encodings();
-      log.error("worker {} cannot join: {}", settings.workerId(), rejection);
+      String reason = "the orchestrator chose encoding '" + welcome.encoding()
+          + "', which this worker did not offer " + settings.encodings();
+      log.error("worker {} cannot join {}: {}", settings.workerId(), session, reason);
+      drop(session, reason);
       return;
     }
-    codec = Encodings.codec(welcome.encoding());
-    heartbeatIntervalMs = welcome.heartbeatIntervalMs();
-    helloRetryMs = INITIAL_HELLO_RETRY_MS;
-    if (!welcomed) {
-      log.info(
-          "worker {} registered with orchestrator {} (protocol {}, encoding {}, heartbeat {} ms)",
-          settings.workerId(),
-          welcome.orchestratorId(),
-          welcome.protocolVersion(),
-          welcome.encoding(),
-          welcome.heartbeatIntervalMs());
+    boolean again = session.answersHelloAgain();
+    if (!session.welcomed()) {
+      log.info("worker {} registered with orchestrator {} at {} (protocol {}, encoding {}, heartbeat {} ms)",
+          settings.workerId(), welcome.orchestratorId(), session.endpoint(), welcome.protocolVersion(),
+          welcome.encoding(), welcome.heartbeatIntervalMs());
     }
-    welcomed = true;
-    hellosOnThisSocket = 0;
-    if (announcedCredit == 0 && requestedCredit == null) {
-      send(new Credit(0));
+    session.welcome(welcome);
+    OrchestratorSession other = sessions.sameOrchestrator(session);
+    if (other != null) {
+      OrchestratorSession newer = other.id() > session.id() ? other : session;
+      OrchestratorSession older = newer == other ? session : other;
+      log.info("worker {} reached orchestrator {} twice ({} and {}); closing {}", settings.workerId(),
+          welcome.orchestratorId(), older.endpoint(), newer.endpoint(), newer.endpoint());
+      outbox.move(newer.id(), older.id());
+      sessions.close(newer);
+      if (newer == session) {
+        sessions.rebalance(totalCredit, now());
+        return;
+      }
     }
     registered.countDown();
-    outbox.resendUnacknowledged();
-    if (drainRequested && !goodbyeSent) {
-      sendGoodbye();
+    if (!again) {
+      outbox.resendUnacknowledged(session.id());
     }
-    flushResults();
+    if (settings.discover()) {
+      sessions.discover(welcome, now()).forEach(this::sendHello);
+    }
+    sessions.rebalance(totalCredit, now());
+    if (drainRequested && !session.goodbyeSent()) {
+      sendGoodbye(session);
+    }
+    flush(session);
   }
 
-  private void onBatch(StepBatchRequest batch) {
-    if (!outbox.open(batch.batchId(), batch.steps().size())) {
+  private void onBatch(OrchestratorSession session, StepBatchRequest batch) {
+    if (!outbox.open(batch.batchId(), batch.steps().size(), session.id())) {
       log.warn("worker {} ignored batch {}: it is already running", settings.workerId(), batch.batchId());
       return;
     }
@@ -285,30 +289,46 @@ public final class WorkerLoop implements Runnable {
     }
   }
 
-  private void onGoodbye(Goodbye goodbye) {
+  private void onGoodbye(OrchestratorSession session, Goodbye goodbye) {
     if (drainRequested) {
-      goodbyeAcknowledged = true;
+      session.goodbyeAcknowledged(true);
     } else {
-      log.info("orchestrator ended the session of worker {} ({}); registering again",
-          settings.workerId(), goodbye.reason());
-      sessionLost();
+      log.info("orchestrator ended the session of worker {} on {} ({}); registering again",
+          settings.workerId(), session, goodbye.reason());
+      sessionLost(session);
     }
   }
 
-  private void onError(ProtocolError error) {
+  private void onError(OrchestratorSession session, ProtocolError error) {
     if (error.code() == ErrorCode.NOT_REGISTERED) {
-      log.info("orchestrator does not know worker {}; registering again", settings.workerId());
-      sessionLost();
+      log.info("orchestrator at {} does not know worker {}; registering again", session.endpoint(), settings.workerId());
+      sessionLost(session);
     } else {
-      log.warn("orchestrator refused a message of worker {}: {} {}",
-          settings.workerId(), error.code().wireName(), error.message());
+      log.warn("orchestrator at {} refused a message of worker {}: {} {}",
+          session.endpoint(), settings.workerId(), error.code().wireName(), error.message());
     }
   }
 
-  private void sessionLost() {
-    welcomed = false;
-    goodbyeSent = false;
-    nextHelloAt = now();
+  private void sessionLost(OrchestratorSession session) {
+    session.lost(now());
+    sessions.rebalance(totalCredit, now());
+  }
+
+  /**
+   * Ends a session an orchestrator refused. Its results go to another session; with none left the
+   * worker stops, refused.
+   */
+  private void drop(OrchestratorSession session, String reason) {
+    OrchestratorSession other = sessions.anotherWelcomed(session);
+    if (other == null && sessions.all().size() == 1) {
+      rejection = reason;
+      return;
+    }
+    if (other != null) {
+      outbox.move(session.id(), other.id());
+    }
+    sessions.close(session);
+    sessions.rebalance(totalCredit, now());
   }
 
   private void reportOutcomes() {
@@ -317,82 +337,103 @@ public final class WorkerLoop implements Runnable {
       stepsHeld--;
       outbox.report(outcome);
     }
-    flushResults();
+    sessions.welcomed().forEach(this::flush);
   }
 
-  private void flushResults() {
-    if (welcomed && outbox.flush(connection::send, codec)) {
-      lastSentAt = now();
+  private void flush(OrchestratorSession session) {
+    if (session.welcomed()) {
+      long now = now();
+      outbox.flush(session.id(), frames -> session.sent(session.connection().send(frames), now), session.codec());
     }
   }
 
   private void applyRequests() {
     Integer credit = requestedCredit;
-    if (credit != null && welcomed) {
+    if (credit != null) {
       requestedCredit = null;
-      announcedCredit = credit;
-      send(new Credit(credit));
+      totalCredit = credit;
+      sessions.rebalance(totalCredit, now());
     }
     if (drainRequested && drainDeadline == Long.MAX_VALUE) {
       drainDeadline = now() + settings.drainTimeout().toMillis();
-      if (welcomed) {
-        sendGoodbye();
-      }
+      sessions.welcomed().forEach(this::sendGoodbye);
     }
   }
 
-  private void sendGoodbye() {
-    goodbyeSent = true;
-    send(new Goodbye("draining"));
+  private void sendGoodbye(OrchestratorSession session) {
+    session.goodbyeSent(true);
+    send(session, new Goodbye("draining"));
   }
 
-  private void keepSessionAlive() {
+  private void keepSessionsAlive() {
     long now = now();
-    if (welcomed) {
-      if (now - lastHeardAt > heartbeatIntervalMs * settings.livenessMultiplier()) {
-        log.warn("worker {} heard nothing from the orchestrator for {} ms; registering again",
-            settings.workerId(), now - lastHeardAt);
-        sessionLost();
-      } else if (now - lastSentAt >= heartbeatIntervalMs) {
-        send(new Heartbeat(settings.clock().instant().truncatedTo(ChronoUnit.MILLIS)));
+    for (OrchestratorSession session : List.copyOf(sessions.all())) {
+      if (session.silent(now, settings.livenessMultiplier())) {
+        log.warn("worker {} heard nothing from {} for {} ms; registering again",
+            settings.workerId(), session, session.silentFor(now));
+        sessionLost(session);
+      } else if (session.heartbeatDue(now)) {
+        send(session, new Heartbeat(settings.clock().instant().truncatedTo(ChronoUnit.MILLIS)));
       }
-    }
-    if (!welcomed && now >= nextHelloAt) {
-      sendHello();
+      if (session.helloTime(now)) {
+        sendHello(session);
+      }
     }
   }
 
-  private void sendHello() {
-    if (++hellosOnThisSocket > HELLOS_PER_SOCKET) {
-      // A connection that never completes its handshake would never deliver; a new socket (and
-      // TCP connection) is the cure, as in ZeroMQ's "lazy pirate" pattern.
-      log.debug("worker {} reopens its socket after {} unanswered HELLOs",
-          settings.workerId(), HELLOS_PER_SOCKET);
-      connection.reopen();
-      hellosOnThisSocket = 1;
+  /**
+   * Moves the results of sessions that are not welcomed to a welcomed one (any orchestrator applies
+   * them), and then says HELLO again on every welcomed session, so that each knows every batch the
+   * worker holds.
+   */
+  private void rerouteResults() {
+    boolean moved = false;
+    for (OrchestratorSession lost : sessions.all()) {
+      OrchestratorSession target = lost.welcomed() ? null : sessions.anotherWelcomed(lost);
+      if (target != null && outbox.move(lost.id(), target.id())) {
+        log.info("worker {} sends the results of {} on {}", settings.workerId(), lost, target);
+        moved = true;
+      }
     }
+    if (moved) {
+      for (OrchestratorSession session : sessions.welcomed()) {
+        session.helloAgain();
+        session.credit(Math.max(1, session.credit()));
+        send(session, hello(session.credit()));
+        flush(session);
+      }
+    }
+  }
+
+  private void sendHello(OrchestratorSession session) {
+    if (session.helloDue(now(), HELLOS_PER_SOCKET)) {
+      log.debug("worker {} reopens its socket to {} after {} unanswered HELLOs",
+          settings.workerId(), session.endpoint(), HELLOS_PER_SOCKET);
+      session.connection().reopen();
+    }
+    // The share this session would have if every session were welcomed; the CREDITs that follow
+    // its WELCOME correct it.
+    session.credit(CreditSplit.helloShare(totalCredit, sessions.all().size()));
+    send(session, hello(session.credit()));
+  }
+
+  private Hello hello(int concurrency) {
     List<String> handlers = new ArrayList<>(settings.handlers().keySet());
     handlers.sort(null);
-    send(
-        new Hello(
-            settings.workerId(),
-            WorkerSettings.LANGUAGE,
-            WorkerSettings.SDK_VERSION,
-            ProtocolVersion.SUPPORTED,
-            handlers,
-            // HELLO's concurrency is at least 1; a credit of 0 is announced again after the WELCOME.
-            Math.max(1, requestedCredit != null ? requestedCredit : announcedCredit),
-            settings.encodings(),
-            outbox.heldBatches()));
-    nextHelloAt = now() + helloRetryMs;
-    helloRetryMs = Math.min(helloRetryMs * 2, settings.helloRetryMax().toMillis());
+    return new Hello(
+        settings.workerId(),
+        WorkerSettings.LANGUAGE,
+        WorkerSettings.SDK_VERSION,
+        ProtocolVersion.SUPPORTED,
+        handlers,
+        concurrency,
+        settings.encodings(),
+        outbox.heldBatches());
   }
 
-  private void send(Message message) {
-    if (connection.send(Frames.encode(message, codec))) {
-      lastSentAt = now();
-    } else {
-      log.debug("worker {} could not send {} now", settings.workerId(), message.type());
+  private void send(OrchestratorSession session, Message message) {
+    if (!session.send(message, now())) {
+      log.debug("worker {} could not send {} on {} now", settings.workerId(), message.type(), session);
     }
   }
 

@@ -9,7 +9,9 @@ import java.util.Map;
 /**
  * Validated, immutable settings of one worker; built by {@code StepWorker.Builder}.
  *
- * @param endpoint the orchestrator's ZeroMQ endpoint
+ * @param endpoints the orchestrators' ZeroMQ endpoints, at least one: the worker opens a session
+ *     with each
+ * @param discover whether to open a session with each orchestrator a WELCOME names as well
  * @param workerId the worker's id, sent in HELLO and used as the socket identity
  * @param handlers handlers by name
  * @param concurrency most steps held at once (the credit)
@@ -21,7 +23,8 @@ import java.util.Map;
  * @param encodings body encodings offered in HELLO, most preferred first
  */
 public record WorkerSettings(
-    String endpoint,
+    List<String> endpoints,
+    boolean discover,
     String workerId,
     Map<String, StepHandler> handlers,
     int concurrency,
@@ -38,8 +41,9 @@ public record WorkerSettings(
   /** SDK version announced in HELLO. */
   public static final String SDK_VERSION = "0.1.0";
 
-  /** Copies the handler map and encodings. */
+  /** Copies the endpoints, the handler map and encodings. */
   public WorkerSettings {
+    endpoints = List.copyOf(endpoints);
     handlers = Map.copyOf(handlers);
     encodings = List.copyOf(encodings);
   }
