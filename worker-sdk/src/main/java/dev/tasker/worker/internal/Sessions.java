@@ -49,6 +49,15 @@ final class Sessions implements AutoCloseable {
     return sessions.stream().filter(OrchestratorSession::welcomed).toList();
   }
 
+  /** The next moment a session has something to do, or {@code latest}, whichever comes first. */
+  long nextDeadline(long latest, long now, int liveness) {
+    long next = latest;
+    for (OrchestratorSession session : sessions) {
+      next = Math.min(next, session.nextDeadline(now, liveness));
+    }
+    return next;
+  }
+
   /** The oldest welcomed session other than {@code except}, or {@code null}. */
   OrchestratorSession anotherWelcomed(OrchestratorSession except) {
     return sessions.stream().filter(s -> s != except && s.welcomed()).findFirst().orElse(null);
@@ -109,6 +118,7 @@ final class Sessions implements AutoCloseable {
 
   /** Closes one session and forgets it. */
   void close(OrchestratorSession session) {
+    log.info("worker {} closes {}", workerId, session);
     session.connection().close();
     sessions.remove(session);
   }

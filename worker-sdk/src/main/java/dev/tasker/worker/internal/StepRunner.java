@@ -2,6 +2,7 @@ package dev.tasker.worker.internal;
 
 import dev.tasker.protocol.JsonCodec;
 import dev.tasker.protocol.StepError;
+import dev.tasker.protocol.StepExecutionRequest;
 import dev.tasker.protocol.StepStatus;
 import dev.tasker.worker.StepContext;
 import dev.tasker.worker.StepHandler;
@@ -40,6 +41,22 @@ public final class StepRunner {
   private static final Logger log = LoggerFactory.getLogger(StepRunner.class);
 
   private StepRunner() {}
+
+  /** The handler's view of a step request. */
+  static StepContext contextOf(StepExecutionRequest step) {
+    return StepContext.builder()
+        .taskId(step.taskId())
+        .stepId(step.stepId())
+        .stepName(step.stepName())
+        .handlerName(step.handler())
+        .taskContext(step.taskContext())
+        .previousResults(step.previousResults())
+        .handlerConfig(step.handlerConfig())
+        .attempt(step.metadata().attempt())
+        .maxAttempts(Math.max(step.metadata().attempt(), step.metadata().maxAttempts()))
+        .timeout(Duration.ofMillis(step.metadata().timeoutMs()))
+        .build();
+  }
 
   /**
    * Runs {@code handler} on {@code context}.

@@ -6,12 +6,10 @@ import dev.tasker.protocol.ErrorCode;
 import dev.tasker.protocol.Frames;
 import dev.tasker.protocol.Goodbye;
 import dev.tasker.protocol.Heartbeat;
-import dev.tasker.protocol.Hello;
 import dev.tasker.protocol.Message;
 import dev.tasker.protocol.MessageType;
 import dev.tasker.protocol.ProtocolError;
 import dev.tasker.protocol.ProtocolException;
-import dev.tasker.protocol.ProtocolVersion;
 import dev.tasker.protocol.Reject;
 import dev.tasker.protocol.StepBatchRequest;
 import dev.tasker.protocol.StepExecutionRequest;
@@ -20,7 +18,6 @@ import dev.tasker.protocol.transport.WakeupSignal;
 import dev.tasker.worker.StepContext;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -170,10 +167,7 @@ public final class WorkerLoop implements Runnable {
 
   private long pollTimeout() {
     long now = now();
-    long next = Math.min(now + MAX_POLL_MS, drainDeadline);
-    for (OrchestratorSession session : sessions.all()) {
-      next = Math.min(next, session.nextDeadline(now, settings.livenessMultiplier()));
-    }
+    long next = Math.min(sessions.nextDeadline(now + MAX_POLL_MS, now, settings.livenessMultiplier()), drainDeadline);
     return Math.max(1, next - now);
   }
 
@@ -235,11 +229,9 @@ public final class WorkerLoop implements Runnable {
     session.welcome(welcome);
     OrchestratorSession other = sessions.sameOrchestrator(session);
     if (other != null) {
+      // The same orchestrator by two endpoints: the newer session goes, its results to the older.
       OrchestratorSession newer = other.id() > session.id() ? other : session;
-      OrchestratorSession older = newer == other ? session : other;
-      log.info("worker {} reached orchestrator {} twice ({} and {}); closing {}", settings.workerId(),
-          welcome.orchestratorId(), older.endpoint(), newer.endpoint(), newer.endpoint());
-      outbox.move(newer.id(), older.id());
+      outbox.move(newer.id(), (newer == other ? session : other).id());
       sessions.close(newer);
       if (newer == session) {
         sessions.rebalance(totalCredit, now());
@@ -267,19 +259,7 @@ public final class WorkerLoop implements Runnable {
     }
     stepsHeld += batch.steps().size();
     for (StepExecutionRequest step : batch.steps()) {
-      StepContext stepContext =
-          StepContext.builder()
-              .taskId(step.taskId())
-              .stepId(step.stepId())
-              .stepName(step.stepName())
-              .handlerName(step.handler())
-              .taskContext(step.taskContext())
-              .previousResults(step.previousResults())
-              .handlerConfig(step.handlerConfig())
-              .attempt(step.metadata().attempt())
-              .maxAttempts(Math.max(step.metadata().attempt(), step.metadata().maxAttempts()))
-              .timeout(Duration.ofMillis(step.metadata().timeoutMs()))
-              .build();
+      StepContext stepContext = StepRunner.contextOf(step);
       var handler = settings.handlers().get(step.handler());
       executor.submit(
           () -> {
@@ -399,7 +379,7 @@ public final class WorkerLoop implements Runnable {
       for (OrchestratorSession session : sessions.welcomed()) {
         session.helloAgain();
         session.credit(Math.max(1, session.credit()));
-        send(session, hello(session.credit()));
+        send(session, settings.hello(session.credit(), outbox.heldBatches()));
         flush(session);
       }
     }
@@ -414,21 +394,7 @@ public final class WorkerLoop implements Runnable {
     // The share this session would have if every session were welcomed; the CREDITs that follow
     // its WELCOME correct it.
     session.credit(CreditSplit.helloShare(totalCredit, sessions.all().size()));
-    send(session, hello(session.credit()));
-  }
-
-  private Hello hello(int concurrency) {
-    List<String> handlers = new ArrayList<>(settings.handlers().keySet());
-    handlers.sort(null);
-    return new Hello(
-        settings.workerId(),
-        WorkerSettings.LANGUAGE,
-        WorkerSettings.SDK_VERSION,
-        ProtocolVersion.SUPPORTED,
-        handlers,
-        concurrency,
-        settings.encodings(),
-        outbox.heldBatches());
+    send(session, settings.hello(session.credit(), outbox.heldBatches()));
   }
 
   private void send(OrchestratorSession session, Message message) {

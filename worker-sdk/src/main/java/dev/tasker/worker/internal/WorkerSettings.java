@@ -1,10 +1,14 @@
 package dev.tasker.worker.internal;
 
+import dev.tasker.protocol.Hello;
+import dev.tasker.protocol.ProtocolVersion;
 import dev.tasker.worker.StepHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.ArrayList;
 
 /**
  * Validated, immutable settings of one worker; built by {@code StepWorker.Builder}.
@@ -46,5 +50,18 @@ public record WorkerSettings(
     endpoints = List.copyOf(endpoints);
     handlers = Map.copyOf(handlers);
     encodings = List.copyOf(encodings);
+  }
+
+  /**
+   * This worker's HELLO.
+   *
+   * @param concurrency the credit it announces, at least 1
+   * @param heldBatches every batch the worker holds
+   */
+  public Hello hello(int concurrency, List<UUID> heldBatches) {
+    List<String> names = new ArrayList<>(handlers.keySet());
+    names.sort(null);
+    return new Hello(workerId, LANGUAGE, SDK_VERSION, ProtocolVersion.SUPPORTED, names, concurrency, encodings,
+        heldBatches);
   }
 }
