@@ -1,5 +1,7 @@
 package dev.tasker.orchestrator;
 
+import dev.tasker.orchestrator.internal.cluster.Liveness;
+import dev.tasker.orchestrator.internal.cluster.OrchestratorRegistry;
 import dev.tasker.orchestrator.internal.deadlines.DeadlineSweeper;
 import dev.tasker.orchestrator.internal.dispatch.BatchDispatcher;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
@@ -78,6 +80,7 @@ public final class Orchestrator implements AutoCloseable {
   private List<ResultApplier> appliers;
   private ReadyListener listener;
   private DeadlineSweeper sweeper;
+  private OrchestratorRegistry peers;
   private List<String> endpoints = List.of();
   private final List<Thread> threads = new java.util.ArrayList<>();
 
@@ -112,15 +115,16 @@ public final class Orchestrator implements AutoCloseable {
     }
     client.registerTemplates();
     Backoff backoff = new Backoff(new Random());
+    Liveness self = new Liveness(orchestratorId, config.heartbeatIntervalMs() * config.heartbeatLiveness());
     DispatchSettings dispatch = new DispatchSettings(config.batchSize(), config.maxStepsPerRound(),
         config.resultTimeoutMs(), config.sweepIntervalMs(), orchestratorId);
     int applierCount = config.appliers();
     appliers = new ArrayList<>();
     for (int i = 0; i < applierCount; i++) {
-      appliers.add(new ResultApplier(dataSource, clock, backoff,
-          due -> dispatcher.retryScheduled(due), config.maxResultsPerTransaction(),
+      appliers.add(new ResultApplier(dataSource, backoff,
+          delayMs -> dispatcher.retryScheduled(delayMs), config.maxResultsPerTransaction(),
           Math.max(1, config.maxQueuedResults() / applierCount),
-          orchestratorId, (workerId, ack) -> gateway.sendToWorker(workerId, ack),
+          self, (workerId, ack) -> gateway.sendToWorker(workerId, ack),
           new ResultApplier.ChildDispatch(registry, dispatch, round -> round.send(gateway),
               inMillis -> sweeper.deadlineSet(inMillis), () -> dispatcher.stepsReady(), () -> dispatcher.creditFreed())));
     }
@@ -130,10 +134,13 @@ public final class Orchestrator implements AutoCloseable {
         config.maxMessageBytes(), orchestratorId, config.encodings());
     gateway = new RouterGateway(transport, context, registry, applier, signal::wake, clock);
     endpoints = gateway.bind();
+    peers = new OrchestratorRegistry(dataSource, self,
+        OrchestratorRegistry.advertised(config.advertisedEndpoints(), endpoints), config.heartbeatIntervalMs());
+    peers.register();
     long grace = config.heartbeatIntervalMs() * (config.heartbeatLiveness() + 1);
-    sweeper = new DeadlineSweeper(dataSource, clock, backoff, registry, applier, signal::wake,
-        due -> dispatcher.retryScheduled(due), grace, config.sweepIntervalMs());
-    dispatcher = new BatchDispatcher(dataSource, registry, gateway, signal, dispatch, clock, sweeper::deadlineSet);
+    sweeper = new DeadlineSweeper(dataSource, backoff, self, signal::wake,
+        delayMs -> dispatcher.retryScheduled(delayMs), grace, config.sweepIntervalMs());
+    dispatcher = new BatchDispatcher(dataSource, registry, gateway, signal, dispatch, sweeper::deadlineSet);
     listener = new ReadyListener(dataSource, signal::wake);
     for (int i = 0; i < appliers.size(); i++) {
       startThread(appliers.get(i), appliers.size() == 1 ? "tasker-result-applier" : "tasker-result-applier-" + i);
@@ -142,6 +149,7 @@ public final class Orchestrator implements AutoCloseable {
     startThread(dispatcher, "tasker-dispatcher");
     startThread(listener, "tasker-ready-listener");
     startThread(sweeper, "tasker-deadline-sweeper");
+    startThread(peers, "tasker-orchestrator-heartbeat");
     log.info("orchestrator {} listening on {} with {} templates", orchestratorId, endpoints, templates.all().size());
     List<String> exposed = OrchestratorConfig.exposed(endpoints);
     if (!exposed.isEmpty()) {
@@ -221,6 +229,7 @@ public final class Orchestrator implements AutoCloseable {
       }
       listener.requestStop();
       listener.awaitStopped(STOP_WAIT_MS);
+      peers.stop(STOP_WAIT_MS);
       for (Thread thread : threads) {
         thread.join(STOP_WAIT_MS);
       }
@@ -268,7 +277,10 @@ public final class Orchestrator implements AutoCloseable {
       return this;
     }
 
-    /** The clock for retry timing; default the system UTC clock. */
+    /**
+     * The clock for timestamps of received messages; default the system UTC clock. Retry due times
+     * and every liveness judgement use the database's clock instead, which all orchestrators share.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

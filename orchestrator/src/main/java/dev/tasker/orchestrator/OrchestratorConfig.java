@@ -47,6 +47,9 @@ import dev.tasker.protocol.Encodings;
  * @param allowInsecure whether a {@code tcp://} endpoint may bind an address other hosts can
  *     reach; the transport has no encryption or worker authentication, so without this only
  *     loopback addresses ({@code 127.0.0.0/8}, {@code ::1}, {@code localhost}) are accepted
+ * @param advertisedEndpoints the {@code tcp://} endpoints other orchestrators tell workers to
+ *     connect to (in WELCOME, from the {@code orchestrators} table); empty: the bound ones, with a
+ *     wildcard host ({@code *}, {@code 0.0.0.0}) replaced by this machine's host name
  */
 public record OrchestratorConfig(
     List<String> endpoints,
@@ -64,7 +67,8 @@ public record OrchestratorConfig(
     int maxQueuedResults,
     int appliers,
     List<String> encodings,
-    boolean allowInsecure) {
+    boolean allowInsecure,
+    List<String> advertisedEndpoints) {
 
   /** Default endpoint. */
   public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
@@ -111,7 +115,7 @@ public record OrchestratorConfig(
       Set.of("endpoints", "batch_size", "max_steps_per_round", "result_timeout_ms", "heartbeat_interval_ms",
           "heartbeat_liveness", "send_high_water_mark", "receive_high_water_mark", "max_message_bytes",
           "pool_size", "sweep_interval_ms", "max_results_per_transaction", "max_queued_results", "appliers", "encodings",
-          "allow_insecure");
+          "allow_insecure", "advertised_endpoints");
 
   /** Validates every field, naming the key and the constraint. */
   public OrchestratorConfig {
@@ -162,6 +166,12 @@ public record OrchestratorConfig(
     }
     if (Set.copyOf(encodings).size() != encodings.size()) {
       throw new ConfigurationException("encodings must not name an encoding twice but was " + encodings);
+    }
+    advertisedEndpoints = List.copyOf(Objects.requireNonNull(advertisedEndpoints, "advertisedEndpoints"));
+    for (String endpoint : advertisedEndpoints) {
+      if (!endpoint.startsWith("tcp://") || endpoint.length() == "tcp://".length()) {
+        throw new ConfigurationException("advertised_endpoints: '" + endpoint + "' must be a tcp://host:port endpoint");
+      }
     }
   }
 
@@ -290,6 +300,7 @@ public record OrchestratorConfig(
     private int appliers = DEFAULT_APPLIERS;
     private List<String> encodings = DEFAULT_ENCODINGS;
     private boolean allowInsecure;
+    private List<String> advertisedEndpoints = List.of();
 
     private Builder() {}
 
@@ -384,6 +395,12 @@ public record OrchestratorConfig(
       return this;
     }
 
+    /** Sets {@code advertised_endpoints}: where other hosts' workers reach this orchestrator. */
+    public Builder advertisedEndpoints(String... advertisedEndpoints) {
+      this.advertisedEndpoints = List.of(advertisedEndpoints);
+      return this;
+    }
+
     Builder set(String key, String value) {
       switch (key) {
         case "endpoints" -> endpoints = list(value);
@@ -402,6 +419,7 @@ public record OrchestratorConfig(
         case "appliers" -> appliers = (int) number(key, value);
         case "encodings" -> encodings = list(value);
         case "allow_insecure" -> allowInsecure = bool(key, value);
+        case "advertised_endpoints" -> advertisedEndpoints = list(value);
         default -> throw new ConfigurationException("unknown setting '" + key + "'");
       }
       return this;
@@ -440,7 +458,8 @@ public record OrchestratorConfig(
     public OrchestratorConfig build() {
       return new OrchestratorConfig(endpoints, batchSize, maxStepsPerRound, resultTimeoutMs, heartbeatIntervalMs,
           heartbeatLiveness, sendHighWaterMark, receiveHighWaterMark, maxMessageBytes, poolSize, sweepIntervalMs,
-          maxResultsPerTransaction, maxQueuedResults, appliers, encodings, allowInsecure);
+          maxResultsPerTransaction, maxQueuedResults, appliers, encodings, allowInsecure,
+          advertisedEndpoints);
     }
   }
 }

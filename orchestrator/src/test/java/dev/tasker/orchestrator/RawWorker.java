@@ -46,6 +46,12 @@ final class RawWorker implements AutoCloseable {
     return receive(Welcome.class, Duration.ofSeconds(10));
   }
 
+  /** Registers saying it holds exactly {@code heldBatches}. */
+  Welcome registerHolding(List<java.util.UUID> heldBatches, int concurrency, String... handlers) {
+    send(new Hello(workerId, "test", "0", List.of("1"), List.of(handlers), concurrency, null, heldBatches));
+    return receive(Welcome.class, Duration.ofSeconds(10));
+  }
+
   /** Encodes and decodes bodies with {@code sessionCodec} from now on (as after a WELCOME). */
   void useCodec(dev.tasker.protocol.MessageCodec sessionCodec) {
     codec = sessionCodec;

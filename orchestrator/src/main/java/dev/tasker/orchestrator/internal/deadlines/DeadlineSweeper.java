@@ -1,6 +1,8 @@
 package dev.tasker.orchestrator.internal.deadlines;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tasker.orchestrator.internal.cluster.Liveness;
+import dev.tasker.orchestrator.internal.cluster.MaintenanceLock;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
 import dev.tasker.orchestrator.internal.db.Transactions;
@@ -10,15 +12,11 @@ import dev.tasker.orchestrator.internal.results.ResultApplier;
 import dev.tasker.orchestrator.internal.retry.Backoff;
 import dev.tasker.orchestrator.internal.state.BatchState;
 import dev.tasker.orchestrator.internal.state.TransitionWriter;
-import dev.tasker.orchestrator.internal.transport.InboundEvent;
-import dev.tasker.orchestrator.internal.transport.InboundSink;
-import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
+import dev.tasker.orchestrator.internal.workers.WorkerEventStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,24 +37,26 @@ import org.slf4j.LoggerFactory;
  *       step's policy; a late result of that attempt is rejected as superseded or late.
  *   <li>A batch without a completion past its deadline is an orphan: it ends in {@code timeout},
  *       with a {@code no_completion} discrepancy.
- *   <li>Once, a grace period after start (one liveness window), the workers that hold in-progress
- *       steps but have not registered with this orchestrator are declared dead, so their steps
- *       run again without waiting for the attempts' own deadlines.
+ *   <li>Takeover: once a grace period has passed since start (one liveness window and an interval,
+ *       for workers to register again), the steps that orchestrators no longer alive sent to
+ *       workers that no orchestrator hears from run again, without waiting for the attempts' own
+ *       deadlines. This covers this orchestrator's own earlier run after a restart, and another
+ *       orchestrator that died.
  * </ul>
  *
- * One thread. Its changes are guarded by the steps' current state, like the applier's.
+ * <p>With several orchestrators on one database, each job runs in a transaction that first takes
+ * its {@link MaintenanceLock}; the orchestrators that do not get it skip the pass. One thread. Its
+ * changes are guarded by the steps' current state, like the applier's.
  */
 public final class DeadlineSweeper implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(DeadlineSweeper.class);
 
   private final DataSource dataSource;
-  private final Clock clock;
   private final Backoff backoff;
-  private final WorkerRegistry registry;
-  private final InboundSink applier;
+  private final Liveness self;
   private final Runnable wakeDispatcher;
-  private final Consumer<Instant> retryScheduled;
+  private final Consumer<Long> retryScheduled;
   private final long graceMs;
   private final long maxSleepMs;
   private final DispatchSignal signal = new DispatchSignal();
@@ -65,21 +65,18 @@ public final class DeadlineSweeper implements Runnable {
   private volatile boolean stopRequested;
   /** When the loop will wake by itself (nanoTime); MIN_VALUE while it runs, so a deadline set then wakes it again. */
   private volatile long wakeAtNanos = Long.MIN_VALUE;
-  private boolean recovered;
 
   /**
+   * @param self this orchestrator and the liveness window
    * @param graceMs how long after start workers have to register again before the steps they
    *     held are given to others
    * @param maxSleepMs longest sleep without a deadline or a wake-up (a safety net)
    */
-  public DeadlineSweeper(DataSource dataSource, Clock clock, Backoff backoff, WorkerRegistry registry,
-      InboundSink applier, Runnable wakeDispatcher, Consumer<Instant> retryScheduled,
-      long graceMs, long maxSleepMs) {
+  public DeadlineSweeper(DataSource dataSource, Backoff backoff, Liveness self, Runnable wakeDispatcher,
+      Consumer<Long> retryScheduled, long graceMs, long maxSleepMs) {
     this.dataSource = dataSource;
-    this.clock = clock;
     this.backoff = backoff;
-    this.registry = registry;
-    this.applier = applier;
+    this.self = self;
     this.wakeDispatcher = wakeDispatcher;
     this.retryScheduled = retryScheduled;
     this.graceMs = graceMs;
@@ -129,28 +126,29 @@ public final class DeadlineSweeper implements Runnable {
   }
 
   /**
-   * Expires what is due and recovers orphaned workers' steps when the grace period has passed.
+   * Expires what is due and, once the grace period has passed, takes over abandoned steps.
    *
    * @return milliseconds until the next thing is due
    */
   public long runOnce() {
-    int expired = Transactions.inTransaction(dataSource, "expiring attempts", this::expireAttempts);
-    int orphans = Transactions.inTransaction(dataSource, "expiring batches", this::expireBatches);
-    if (expired > 0 || orphans > 0) {
+    int expired = Transactions.inTransaction(dataSource, "expiring attempts",
+        connection -> MaintenanceLock.EXPIRE_ATTEMPTS.tryTake(connection) ? expireAttempts(connection) : 0);
+    int orphans = Transactions.inTransaction(dataSource, "expiring batches",
+        connection -> MaintenanceLock.EXPIRE_BATCHES.tryTake(connection) ? expireBatches(connection) : 0);
+    boolean takenOver = false;
+    long untilTakeover = self.windowMs();
+    long sinceStart = (System.nanoTime() - startedNanos) / 1_000_000;
+    if (sinceStart >= graceMs) {
+      takenOver = Transactions.inTransaction(dataSource, "taking over abandoned steps",
+          connection -> MaintenanceLock.TAKE_OVER.tryTake(connection) && WorkerEventStore.takeOver(connection, self));
+    } else {
+      untilTakeover = graceMs - sinceStart;
+    }
+    if (expired > 0 || orphans > 0 || takenOver) {
       wakeDispatcher.run();
     }
-    long untilRecovery = Long.MAX_VALUE;
-    if (!recovered) {
-      long sinceStart = (System.nanoTime() - startedNanos) / 1_000_000;
-      if (sinceStart >= graceMs) {
-        recoverUnregisteredWorkers();
-        recovered = true;
-      } else {
-        untilRecovery = graceMs - sinceStart;
-      }
-    }
     long untilDeadline = Transactions.inTransaction(dataSource, "reading deadlines", this::untilNextDeadline);
-    return Math.min(Math.min(untilDeadline, untilRecovery), maxSleepMs);
+    return Math.min(Math.min(untilDeadline, untilTakeover), maxSleepMs);
   }
 
   private int expireAttempts(Connection connection) throws SQLException {
@@ -162,14 +160,14 @@ public final class DeadlineSweeper implements Runnable {
             rs.getBoolean(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
       }
     }
-    AttemptTimeouts timeouts = AttemptTimeouts.decide(expired, clock, backoff);
+    AttemptTimeouts timeouts = AttemptTimeouts.decide(expired, backoff);
     if (!expired.isEmpty()) {
       log.warn("{} step attempts ran past their timeout: {} will be retried, {} failed for good",
           expired.size(), timeouts.retried(), timeouts.failed());
       timeouts.write(connection);
-      Instant earliest = timeouts.earliestRetry();
-      if (earliest != null) {
-        retryScheduled.accept(earliest);
+      Long retryDelay = timeouts.shortestRetryDelayMs();
+      if (retryDelay != null) {
+        retryScheduled.accept(retryDelay);
       }
     }
     return expired.size();
@@ -208,28 +206,6 @@ public final class DeadlineSweeper implements Runnable {
       statement.executeUpdate();
     }
     return orphans.size();
-  }
-
-  private void recoverUnregisteredWorkers() {
-    List<String> holders =
-        Transactions.inTransaction(dataSource, "finding workers holding steps", connection -> {
-          List<String> workers = new ArrayList<>();
-          try (PreparedStatement statement =
-                  connection.prepareStatement(Sql.load(DeadlineSweeper.class, "workers_holding_steps.sql"));
-              ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-              workers.add(rs.getString(1));
-            }
-          }
-          return workers;
-        });
-    for (String workerId : holders) {
-      if (registry.byWorkerId(workerId).isEmpty()) {
-        log.warn("worker {} holds in-progress steps but did not register within {} ms of start: declared dead",
-            workerId, graceMs);
-        applier.accept(new InboundEvent.WorkerGone(workerId, true, clock.instant()));
-      }
-    }
   }
 
   private long untilNextDeadline(Connection connection) throws SQLException {

@@ -12,16 +12,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -45,13 +42,17 @@ public final class BatchDispatcher implements Runnable {
   private final RouterGateway gateway;
   private final DispatchSignal signal;
   private final DispatchSettings settings;
-  private final Clock clock;
   private final LongConsumer deadlinesSet;
   private volatile boolean readyLeftBehind = true;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopRequested;
-  private final AtomicReference<Instant> scheduledRetry = new AtomicReference<>();
-  private Instant nextRetryDue;
+  /** When the soonest retry hinted by an applier or sweeper is due, in System.nanoTime(); MAX_VALUE: none. */
+  private final AtomicLong scheduledRetryNanos = new AtomicLong(Long.MAX_VALUE);
+  /**
+   * When the next retry is due, in System.nanoTime(), or MAX_VALUE. Only for sleeping: whether a
+   * retry is due is decided in SQL on the database's clock.
+   */
+  private long nextRetryDueNanos = Long.MAX_VALUE;
   private boolean retriesChecked;
   private long lastSweepNanos = System.nanoTime();
   private int rotation;
@@ -62,14 +63,12 @@ public final class BatchDispatcher implements Runnable {
       RouterGateway gateway,
       DispatchSignal signal,
       DispatchSettings settings,
-      Clock clock,
       LongConsumer deadlinesSet) {
     this.dataSource = dataSource;
     this.registry = registry;
     this.gateway = gateway;
     this.signal = signal;
     this.settings = settings;
-    this.clock = clock;
     this.deadlinesSet = deadlinesSet;
   }
 
@@ -101,9 +100,10 @@ public final class BatchDispatcher implements Runnable {
     signal.wake();
   }
 
-  /** Tells the dispatcher a step will be due for retry at {@code due}. Any thread. */
-  public void retryScheduled(Instant due) {
-    scheduledRetry.accumulateAndGet(due, (a, b) -> a == null ? b : b == null ? a : a.isBefore(b) ? a : b);
+  /** Tells the dispatcher a step will be due for retry in {@code delayMs} milliseconds. Any thread. */
+  public void retryScheduled(long delayMs) {
+    long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, delayMs));
+    scheduledRetryNanos.accumulateAndGet(due, Math::min);
   }
 
   @Override
@@ -192,15 +192,11 @@ public final class BatchDispatcher implements Runnable {
     if (sweep) {
       lastSweepNanos = System.nanoTime();
     }
-    Instant hinted = scheduledRetry.getAndSet(null);
-    if (hinted != null && (nextRetryDue == null || hinted.isBefore(nextRetryDue))) {
-      nextRetryDue = hinted;
-    }
-    Instant now = clock.instant();
-    if (!sweep && retriesChecked && (nextRetryDue == null || nextRetryDue.isAfter(now))) {
+    nextRetryDueNanos = Math.min(nextRetryDueNanos, scheduledRetryNanos.getAndSet(Long.MAX_VALUE));
+    if (!sweep && retriesChecked && nextRetryDueNanos - System.nanoTime() > 0) {
       return;
     }
-    nextRetryDue =
+    nextRetryDueNanos =
         Transactions.inTransaction(
             dataSource,
             "promoting due retries",
@@ -208,7 +204,6 @@ public final class BatchDispatcher implements Runnable {
               List<TransitionWriter.Change> changes = new ArrayList<>();
               try (PreparedStatement statement =
                   connection.prepareStatement(Sql.load(BatchDispatcher.class, "promote_due_retries.sql"))) {
-                statement.setTimestamp(1, Timestamp.from(now));
                 try (ResultSet rs = statement.executeQuery()) {
                   while (rs.next()) {
                     StepState.WAITING_FOR_RETRY.requireTransitionTo(StepState.PENDING);
@@ -222,20 +217,23 @@ public final class BatchDispatcher implements Runnable {
     retriesChecked = true;
   }
 
-  private Instant nextRetryDue(Connection connection) throws SQLException {
+  private long nextRetryDue(Connection connection) throws SQLException {
     try (PreparedStatement statement =
             connection.prepareStatement(Sql.load(BatchDispatcher.class, "next_retry_due.sql"));
         ResultSet rs = statement.executeQuery()) {
       rs.next();
-      Timestamp due = rs.getTimestamp(1);
-      return due == null ? null : due.toInstant();
+      double untilDueMs = rs.getDouble(1);
+      if (rs.wasNull()) {
+        return Long.MAX_VALUE;
+      }
+      return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos((long) Math.ceil(Math.max(0, untilDueMs)));
     }
   }
 
   private long sleepMillis() {
     long sleep = settings.sweepIntervalMs();
-    if (nextRetryDue != null) {
-      long untilDue = nextRetryDue.toEpochMilli() - clock.millis();
+    if (nextRetryDueNanos != Long.MAX_VALUE) {
+      long untilDue = TimeUnit.NANOSECONDS.toMillis(nextRetryDueNanos - System.nanoTime());
       sleep = Math.min(sleep, Math.max(1, untilDue));
     }
     return sleep;

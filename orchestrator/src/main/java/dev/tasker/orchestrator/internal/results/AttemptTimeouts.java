@@ -6,8 +6,6 @@ import dev.tasker.orchestrator.internal.state.TransitionWriter;
 import dev.tasker.protocol.StepError;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -35,7 +33,7 @@ public final class AttemptTimeouts {
   }
 
   /** Decides, for each expired attempt, a retry (delayed by {@code backoff}) or a failure for good. */
-  public static AttemptTimeouts decide(List<Expired> expired, Clock clock, Backoff backoff) {
+  public static AttemptTimeouts decide(List<Expired> expired, Backoff backoff) {
     Decisions decisions = new Decisions();
     for (Expired step : expired) {
       StepError error = new StepError(
@@ -46,7 +44,7 @@ public final class AttemptTimeouts {
       if (step.retryable() && step.attempts() < step.maxAttempts()) {
         target = StepState.WAITING_FOR_RETRY;
         long delay = backoff.delayMillis(step.attempts(), step.backoffBaseMs(), step.maxBackoffMs(), null);
-        decisions.retries.put(step.stepId(), new Decisions.Retry(clock.instant().plusMillis(delay), errorJson));
+        decisions.retries.put(step.stepId(), new Decisions.Retry(delay, errorJson));
       } else {
         target = StepState.ERROR;
         decisions.failed.put(step.stepId(), new DeadLetters.Entry(step.stepId(), DeadLetters.Reason.TIMEOUT, errorJson));
@@ -69,8 +67,8 @@ public final class AttemptTimeouts {
   }
 
   /** The earliest retry scheduled, or {@code null}. */
-  public Instant earliestRetry() {
-    return decisions.earliestRetry();
+  public Long shortestRetryDelayMs() {
+    return decisions.shortestRetryDelayMs();
   }
 
   /** Writes the steps' new states, transitions, dead letters and task progress. */

@@ -29,8 +29,11 @@ final class Decisions {
       String processingErrorsJson,
       Instant receivedAt) {}
 
-  /** A retry to schedule. */
-  record Retry(Instant due, String errorJson) {}
+  /**
+   * A retry to schedule, {@code delayMs} from the moment it is written: the due time is computed in
+   * SQL on the database's clock, which every orchestrator shares.
+   */
+  record Retry(long delayMs, String errorJson) {}
 
   /** A difference between a batch completion and the partial results. */
   record Discrepancy(UUID batchId, UUID stepId, String kind, String detailJson) {}
@@ -48,8 +51,8 @@ final class Decisions {
     return !completed.isEmpty() || !retries.isEmpty() || !failed.isEmpty();
   }
 
-  /** The earliest retry scheduled, or {@code null}. */
-  Instant earliestRetry() {
-    return retries.values().stream().map(Retry::due).min(Instant::compareTo).orElse(null);
+  /** The shortest retry delay scheduled, in milliseconds, or {@code null}. */
+  Long shortestRetryDelayMs() {
+    return retries.values().stream().map(Retry::delayMs).min(Long::compareTo).orElse(null);
   }
 }

@@ -1,6 +1,7 @@
 package dev.tasker.orchestrator.internal.results;
 
 import dev.tasker.orchestrator.TaskerDatabaseException;
+import dev.tasker.orchestrator.internal.cluster.Liveness;
 import dev.tasker.orchestrator.internal.db.Transactions;
 import dev.tasker.orchestrator.internal.dispatch.ClaimRound;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
@@ -16,8 +17,6 @@ import dev.tasker.protocol.PartialResult;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -68,12 +67,11 @@ public final class ResultApplier implements Runnable, InboundSink {
       Runnable creditFreed) {}
 
   private final DataSource dataSource;
-  private final Clock clock;
   private final Backoff backoff;
-  private final Consumer<Instant> retryScheduled;
+  private final Consumer<Long> retryScheduled;
   private final int maxPerTransaction;
   private final int maxQueuedResults;
-  private final String orchestratorId;
+  private final Liveness self;
   private final BiConsumer<String, Ack> acknowledge;
   private final ChildDispatch children;
   private final LinkedBlockingQueue<InboundEvent> queue = new LinkedBlockingQueue<>();
@@ -86,21 +84,19 @@ public final class ResultApplier implements Runnable, InboundSink {
    */
   public ResultApplier(
       DataSource dataSource,
-      Clock clock,
       Backoff backoff,
-      Consumer<Instant> retryScheduled,
+      Consumer<Long> retryScheduled,
       int maxPerTransaction,
       int maxQueuedResults,
-      String orchestratorId,
+      Liveness self,
       BiConsumer<String, Ack> acknowledge,
       ChildDispatch children) {
     this.dataSource = dataSource;
-    this.clock = clock;
     this.backoff = backoff;
     this.retryScheduled = retryScheduled;
     this.maxPerTransaction = maxPerTransaction;
     this.maxQueuedResults = maxQueuedResults;
-    this.orchestratorId = orchestratorId;
+    this.self = self;
     this.acknowledge = acknowledge;
     this.children = children;
   }
@@ -222,13 +218,13 @@ public final class ResultApplier implements Runnable, InboundSink {
           connection -> {
             boolean requeued = false;
             for (InboundEvent other : others) {
-              requeued |= WorkerEventStore.apply(connection, other, orchestratorId);
+              requeued |= WorkerEventStore.apply(connection, other, self);
             }
             Decisions decided = new Decisions();
             List<ResultStore.ReadyStep> ready = List.of();
             if (!results.isEmpty()) {
               ResultSnapshot snapshot = ResultStore.load(connection, results);
-              decided = new ResultDecider(clock, backoff, snapshot).decide(results);
+              decided = new ResultDecider(backoff, snapshot).decide(results);
               ready = ResultStore.write(connection, decided);
             }
             releaseCredit(results);
@@ -253,9 +249,9 @@ public final class ResultApplier implements Runnable, InboundSink {
       log.debug("applied {} messages in {} ms; {} children ready, {} sent at once", events.size(),
           (System.nanoTime() - started) / 1_000_000, applied.ready(), claimed);
     }
-    Instant earliestRetry = applied.decisions().earliestRetry();
-    if (earliestRetry != null) {
-      retryScheduled.accept(earliestRetry);
+    Long retryDelay = applied.decisions().shortestRetryDelayMs();
+    if (retryDelay != null) {
+      retryScheduled.accept(retryDelay);
     }
     if (applied.stepsLeftReady()) {
       children.stepsReady().run();

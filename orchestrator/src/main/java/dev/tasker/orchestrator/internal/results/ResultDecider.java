@@ -18,8 +18,6 @@ import dev.tasker.protocol.PartialResult;
 import dev.tasker.protocol.StepError;
 import dev.tasker.protocol.StepStatus;
 import dev.tasker.protocol.StepSummary;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,7 +37,6 @@ final class ResultDecider {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final Clock clock;
   private final Backoff backoff;
   private final ResultSnapshot snapshot;
   private final Decisions decisions = new Decisions();
@@ -47,8 +44,7 @@ final class ResultDecider {
   private final Map<UUID, BatchState> batchStates = new HashMap<>();
   private final Map<UUID, Map<UUID, StepStatus>> reported = new HashMap<>();
 
-  ResultDecider(Clock clock, Backoff backoff, ResultSnapshot snapshot) {
-    this.clock = clock;
+  ResultDecider(Backoff backoff, ResultSnapshot snapshot) {
     this.backoff = backoff;
     this.snapshot = snapshot;
     snapshot.steps().forEach((id, row) -> stepStates.put(id, row.state()));
@@ -141,8 +137,7 @@ final class ResultDecider {
     } else if (error.retryable() && step.retryable() && step.attempts() < step.maxAttempts()) {
       target = StepState.WAITING_FOR_RETRY;
       long delay = backoff.delayMillis(step.attempts(), step.backoffBaseMs(), step.maxBackoffMs(), error.retryAfterMs());
-      Instant due = clock.instant().plusMillis(delay);
-      decisions.retries.put(step.stepId(), new Decisions.Retry(due, errorJson(error, step.attempts())));
+      decisions.retries.put(step.stepId(), new Decisions.Retry(delay, errorJson(error, step.attempts())));
     } else {
       target = StepState.ERROR;
       DeadLetters.Reason reason =

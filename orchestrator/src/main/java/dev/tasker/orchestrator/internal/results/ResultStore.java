@@ -99,7 +99,7 @@ final class ResultStore {
     decisions.completed.forEach((stepId, output) -> outputs.put(stepId, output.toString()));
     Map<UUID, String> retries = new LinkedHashMap<>();
     decisions.retries.forEach((stepId, retry) ->
-        retries.put(stepId, "{\"due\":\"" + retry.due() + "\",\"error\":" + retry.errorJson() + "}"));
+        retries.put(stepId, "{\"delay_ms\":" + retry.delayMs() + ",\"error\":" + retry.errorJson() + "}"));
     Map<UUID, String> errors = new LinkedHashMap<>();
     decisions.failed.forEach((stepId, entry) -> errors.put(stepId, entry.errorJson()));
     List<TransitionWriter.Change> stepChanges = decisions.stepTransitions;

@@ -3,6 +3,7 @@ package dev.tasker.orchestrator.internal.workers;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasker.orchestrator.StepState;
+import dev.tasker.orchestrator.internal.cluster.Liveness;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
 import dev.tasker.orchestrator.internal.deadlines.Batches;
@@ -15,7 +16,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,18 +37,18 @@ public final class WorkerEventStore {
   /**
    * Records a worker event (any inbound event but a result), in the caller's transaction.
    *
-   * @param orchestratorId this orchestrator's id (batches it made are never treated as lost)
+   * @param self this orchestrator: another live orchestrator's batches are never treated as lost
+   *     here (it judges its own), and liveness is judged in SQL with its window
    * @return whether steps became ready
    */
-  public static boolean apply(Connection connection, InboundEvent event, String orchestratorId) throws SQLException {
+  public static boolean apply(Connection connection, InboundEvent event, Liveness self) throws SQLException {
     if (event instanceof InboundEvent.WorkerRegistered registered) {
       upsert(connection, registered);
       return false;
     }
     if (event instanceof InboundEvent.WorkersSeen seen) {
       try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "touch_workers.sql"))) {
-        statement.setTimestamp(1, Timestamp.from(seen.at()));
-        statement.setArray(2, SqlArrays.texts(connection, seen.workerIds()));
+        statement.setArray(1, SqlArrays.texts(connection, seen.workerIds()));
         statement.executeUpdate();
       }
       return false;
@@ -57,8 +57,9 @@ public final class WorkerEventStore {
       List<HeldStep> notHeld = new ArrayList<>();
       try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "steps_not_held.sql"))) {
         statement.setString(1, recovered.workerId());
-        statement.setString(2, orchestratorId);
-        statement.setArray(3, SqlArrays.uuids(connection, recovered.heldBatches()));
+        statement.setString(2, self.orchestratorId());
+        statement.setLong(3, self.windowMs());
+        statement.setArray(4, SqlArrays.uuids(connection, recovered.heldBatches()));
         try (ResultSet rs = statement.executeQuery()) {
           while (rs.next()) {
             notHeld.add(new HeldStep(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
@@ -75,7 +76,7 @@ public final class WorkerEventStore {
     if (event instanceof InboundEvent.WorkerDraining draining) {
       try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "mark_worker_gone.sql"))) {
         statement.setString(1, "draining");
-        statement.setTimestamp(2, null);
+        statement.setBoolean(2, false);
         statement.setString(3, draining.workerId());
         statement.executeUpdate();
       }
@@ -86,8 +87,8 @@ public final class WorkerEventStore {
       if (!gone.dead()) {
         return false;
       }
-      List<HeldStep> held = held(connection, "steps_held_by_worker.sql", gone.workerId());
-      failBatches(connection, openBatches(connection, gone.workerId()), "worker_lost");
+      List<HeldStep> held = held(connection, "steps_held_by_worker.sql", gone.workerId(), self.orchestratorId(), self.windowMs());
+      failBatches(connection, openBatches(connection, gone.workerId(), self), "worker_lost");
       return requeue(connection, held, false, "worker_lost");
     }
     InboundEvent.BatchUndeliverable undeliverable = (InboundEvent.BatchUndeliverable) event;
@@ -107,8 +108,6 @@ public final class WorkerEventStore {
       statement.setString(5, registered.encoding());
       statement.setString(6, capabilities.toString());
       statement.setInt(7, registered.hello().concurrency());
-      statement.setTimestamp(8, Timestamp.from(registered.at()));
-      statement.setTimestamp(9, Timestamp.from(registered.at()));
       statement.executeUpdate();
     }
   }
@@ -116,16 +115,35 @@ public final class WorkerEventStore {
   private static void markGone(Connection connection, InboundEvent.WorkerGone gone) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "mark_worker_gone.sql"))) {
       statement.setString(1, gone.dead() ? "dead" : "gone");
-      statement.setTimestamp(2, Timestamp.from(gone.at()));
+      statement.setBoolean(2, true);
       statement.setString(3, gone.workerId());
       statement.executeUpdate();
     }
   }
 
-  private static List<HeldStep> held(Connection connection, String sqlFile, Object key) throws SQLException {
+  /**
+   * Takeover: requeues the steps that orchestrators no longer alive sent to workers no
+   * orchestrator hears from any more, as if each such worker were declared dead, in the caller's
+   * transaction. Their attempts count, as for any lost worker.
+   *
+   * @return whether steps became ready
+   */
+  public static boolean takeOver(Connection connection, Liveness self) throws SQLException {
+    List<HeldStep> abandoned = held(connection, "abandoned_steps.sql", self.orchestratorId(), self.windowMs(), self.windowMs());
+    if (abandoned.isEmpty()) {
+      return false;
+    }
+    failBatches(connection, abandoned.stream().map(HeldStep::batchId).distinct().toList(), "taken_over");
+    return requeue(connection, abandoned, false, "taken_over");
+  }
+
+  /** Runs a query of held steps with {@code parameters} in order. */
+  private static List<HeldStep> held(Connection connection, String sqlFile, Object... parameters) throws SQLException {
     List<HeldStep> held = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, sqlFile))) {
-      statement.setObject(1, key);
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setObject(i + 1, parameters[i]);
+      }
       try (ResultSet rs = statement.executeQuery()) {
         while (rs.next()) {
           held.add(new HeldStep(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
@@ -136,11 +154,13 @@ public final class WorkerEventStore {
     return held;
   }
 
-  private static List<UUID> openBatches(Connection connection, String workerId) throws SQLException {
+  private static List<UUID> openBatches(Connection connection, String workerId, Liveness self) throws SQLException {
     List<UUID> batches = new ArrayList<>();
     try (PreparedStatement statement =
         connection.prepareStatement(Sql.load(WorkerEventStore.class, "open_batches_of_worker.sql"))) {
       statement.setString(1, workerId);
+      statement.setString(2, self.orchestratorId());
+      statement.setLong(3, self.windowMs());
       try (ResultSet rs = statement.executeQuery()) {
         while (rs.next()) {
           batches.add(rs.getObject(1, UUID.class));

@@ -28,14 +28,16 @@ completed AS (
        AND s.state = 'in_progress'
     RETURNING s.step_id, s.task_id
 ),
--- Scheduled for a retry: {id: {"due": timestamp, "error": {...}}}, and ids.
+-- Scheduled for a retry: {id: {"delay_ms": n, "error": {...}}}, and ids. The due time is
+-- computed here, on the database's clock, which every orchestrator shares.
 retry_values AS (
     SELECT ?::jsonb AS by_id
 ),
 retried AS (
     UPDATE tasker.workflow_steps s
        SET state = 'waiting_for_retry',
-           next_attempt_at = ((SELECT by_id FROM retry_values) -> s.step_id::text ->> 'due')::timestamptz,
+           next_attempt_at = now() + ((SELECT by_id FROM retry_values) -> s.step_id::text ->> 'delay_ms')::int8
+                                     * interval '1 millisecond',
            last_error = (SELECT by_id FROM retry_values) -> s.step_id::text -> 'error',
            attempt_deadline = NULL, updated_at = now()
      WHERE s.step_id = ANY(?::uuid[])

@@ -1,7 +1,7 @@
 INSERT INTO tasker.workers (worker_id, language, sdk_version, protocol_version, encoding,
                             capabilities, concurrency, state, connected_at, last_heartbeat_at,
                             disconnected_at)
-VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, 'active', ?, ?, NULL)
+VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, 'active', now(), now(), NULL)
 ON CONFLICT (worker_id) DO UPDATE
    SET language = EXCLUDED.language,
        sdk_version = EXCLUDED.sdk_version,
@@ -10,5 +10,5 @@ ON CONFLICT (worker_id) DO UPDATE
        capabilities = EXCLUDED.capabilities,
        concurrency = EXCLUDED.concurrency,
        state = 'active',
-       last_heartbeat_at = EXCLUDED.last_heartbeat_at,
+       last_heartbeat_at = now(),
        disconnected_at = NULL

@@ -9,6 +9,7 @@ import dev.tasker.orchestrator.CreatedTask;
 import dev.tasker.orchestrator.TaskRequest;
 import dev.tasker.orchestrator.TaskerClient;
 import dev.tasker.orchestrator.TemplateRegistry;
+import dev.tasker.orchestrator.internal.cluster.Liveness;
 import dev.tasker.orchestrator.internal.dispatch.ClaimRound;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
 import dev.tasker.orchestrator.internal.results.ResultApplier;
@@ -31,7 +32,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -210,8 +210,8 @@ class ConcurrentFinishIT {
         inMillis -> {},
         () -> {},
         () -> {});
-    return new ResultApplier(pool, Clock.systemUTC(), new Backoff(new Random(7)), due -> {},
-        RESULTS_PER_TRANSACTION, Integer.MAX_VALUE, "concurrent-finish-it", (worker, ack) -> {}, noChildren);
+    return new ResultApplier(pool, new Backoff(new Random(7)), due -> {},
+        RESULTS_PER_TRANSACTION, Integer.MAX_VALUE, new Liveness("concurrent-finish-it", 3_000), (worker, ack) -> {}, noChildren);
   }
 
   /** Queues each step's result in task order, and each batch's completion after its last result. */

@@ -2,12 +2,12 @@ package dev.tasker.orchestrator.internal.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tasker.orchestrator.internal.cluster.Liveness;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
 import dev.tasker.orchestrator.internal.retry.Backoff;
 import dev.tasker.orchestrator.internal.transport.InboundEvent;
 import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
 import dev.tasker.protocol.BatchCompletion;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,8 +61,8 @@ class ApplierRoutingTest {
 
   private ApplierRouting routingOver(int count, int maxQueuedEach) {
     for (int i = 0; i < count; i++) {
-      appliers.add(new ResultApplier(null, Clock.systemUTC(), new Backoff(new Random(1)), due -> {}, 100,
-          maxQueuedEach, "routing-test", (worker, ack) -> {},
+      appliers.add(new ResultApplier(null, new Backoff(new Random(1)), due -> {}, 100,
+          maxQueuedEach, new Liveness("routing-test", 3_000), (worker, ack) -> {},
           new ResultApplier.ChildDispatch(new WorkerRegistry(), new DispatchSettings(10, 100, 1_000, 1_000, "routing-test"),
               round -> 0, inMillis -> {}, () -> {}, () -> {})));
     }

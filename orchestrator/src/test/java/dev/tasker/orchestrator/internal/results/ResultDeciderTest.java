@@ -16,9 +16,7 @@ import dev.tasker.protocol.PartialResult;
 import dev.tasker.protocol.StepError;
 import dev.tasker.protocol.StepStatus;
 import dev.tasker.protocol.StepSummary;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,7 +55,7 @@ class ResultDeciderTest {
     for (Message message : messages) {
       received.add(new ResultReceived(WORKER, message, "{}", NOW));
     }
-    return new ResultDecider(Clock.fixed(NOW, ZoneOffset.UTC), new Backoff(new SplittableRandom(1)), snapshot)
+    return new ResultDecider(new Backoff(new SplittableRandom(1)), snapshot)
         .decide(received);
   }
 
@@ -145,15 +143,15 @@ class ResultDeciderTest {
     Decisions decisions = decide(failed(stepA, true, null));
 
     assertThat(decisions.retries).containsOnlyKeys(stepA);
-    assertThat(decisions.retries.get(stepA).due()).isBetween(NOW.plusMillis(500), NOW.plusMillis(1000));
+    assertThat(decisions.retries.get(stepA).delayMs()).isBetween(500L, 1000L);
     assertThat(decisions.failed).isEmpty();
   }
 
   @Test
-  void a_retry_after_sets_the_due_time() {
+  void a_retry_after_sets_the_delay() {
     Decisions decisions = decide(failed(stepA, true, 7000L));
 
-    assertThat(decisions.retries.get(stepA).due()).isEqualTo(NOW.plusMillis(7000));
+    assertThat(decisions.retries.get(stepA).delayMs()).isEqualTo(7000L);
   }
 
   @Test
@@ -172,7 +170,7 @@ class ResultDeciderTest {
   private Decisions decideWithAttempt(PartialResult result, int attemptSent) {
     BatchRow batch = new BatchRow(batchId, WORKER, 2, BatchState.PUBLISHED, Map.of(stepA, attemptSent, stepB, 1));
     ResultSnapshot snapshot = new ResultSnapshot(steps, Map.of(batchId, batch), reported);
-    return new ResultDecider(Clock.fixed(NOW, ZoneOffset.UTC), new Backoff(new SplittableRandom(1)), snapshot)
+    return new ResultDecider(new Backoff(new SplittableRandom(1)), snapshot)
         .decide(List.of(new ResultReceived(WORKER, result, "{}", NOW)));
   }
 

@@ -8,6 +8,7 @@ import dev.tasker.orchestrator.CreatedTask;
 import dev.tasker.orchestrator.TaskRequest;
 import dev.tasker.orchestrator.TaskerClient;
 import dev.tasker.orchestrator.TemplateRegistry;
+import dev.tasker.orchestrator.internal.cluster.Liveness;
 import dev.tasker.orchestrator.internal.dispatch.ClaimRound;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
 import dev.tasker.orchestrator.internal.results.ResultApplier;
@@ -24,7 +25,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,8 +64,8 @@ class RequeueIT {
     worker = registry.register(WORKER_ID.getBytes(StandardCharsets.UTF_8),
         new Hello(WORKER_ID, "java", "test", List.of(ProtocolVersion.CURRENT), List.of(HANDLER), 10, null, null),
         JsonCodec.instance(), System.nanoTime());
-    applier = new ResultApplier(pool, Clock.systemUTC(), new Backoff(new Random(1)), due -> {}, 100, 1_000,
-        "requeue-it", (workerId, ack) -> {},
+    applier = new ResultApplier(pool, new Backoff(new Random(1)), due -> {}, 100, 1_000,
+        new Liveness("requeue-it", 3_000), (workerId, ack) -> {},
         new ResultApplier.ChildDispatch(new WorkerRegistry(), SETTINGS, round -> 0, inMillis -> {}, () -> {}, () -> {}));
   }
 

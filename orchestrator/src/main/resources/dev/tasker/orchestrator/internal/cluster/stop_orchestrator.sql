@@ -1,0 +1,1 @@
+UPDATE tasker.orchestrators SET stopped_at = now() WHERE orchestrator_id = ?

@@ -1,0 +1,167 @@
+package dev.tasker.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tasker.orchestrator.internal.cluster.MaintenanceLock;
+import dev.tasker.protocol.Ack;
+import dev.tasker.protocol.Ids;
+import dev.tasker.protocol.Message;
+import dev.tasker.protocol.StepBatchRequest;
+import dev.tasker.schema.testing.TestDatabases;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several orchestrators on one database (docs/decisions/0008-several-orchestrators.md): each one
+ * leaves the others' batches and workers alone while they are alive, applies any worker's results,
+ * and takes over what a stopped or dead one leaves behind.
+ */
+class SeveralOrchestratorsIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @Test
+  void a_second_orchestrator_leaves_the_steps_held_by_the_first_ones_workers_alone() throws Exception {
+    try (TaskerTestSystem system = TaskerTestSystem.start(TestOrchestratorConfigs.fastHeartbeat());
+        RawWorker worker = new RawWorker(system.tasker.endpoint(), "raw-" + Ids.newId())) {
+      worker.register(1, "tests.raw");
+      UUID taskId = system.submit("raw", Map.of()).taskId();
+      StepBatchRequest batch = worker.receive(StepBatchRequest.class, WAIT);
+
+      try (Orchestrator second = secondOrchestrator(system)) {
+        // Well past the second one's start-up grace (4 heartbeats) and several liveness windows.
+        Message meanwhile = worker.pollAlive(Duration.ofSeconds(3));
+        assertThat(meanwhile).as("a message while holding the step").isNull();
+        assertThat(system.count("SELECT count(*) FROM tasker.workflow_step_transitions WHERE metadata->>'reason'"
+            + " IN ('worker_lost', 'taken_over', 'not_held_after_restart')")).isZero();
+
+        worker.send(worker.completed(batch, batch.steps().get(0)));
+        worker.send(worker.completion(batch));
+        TaskSnapshot task = system.awaitFinished(taskId);
+
+        assertThat(task.state()).isEqualTo(TaskState.COMPLETE);
+        assertThat(task.steps().get(0).attempts()).isEqualTo(1);
+        assertThat(system.count("SELECT count(*) FROM tasker.orchestrators WHERE stopped_at IS NULL")).isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
+  void results_of_a_stopped_orchestrators_batch_are_applied_once_by_another() throws Exception {
+    try (TaskerTestSystem system = TaskerTestSystem.start(TestOrchestratorConfigs.fastHeartbeat());
+        Orchestrator second = secondOrchestrator(system)) {
+      String workerId = "raw-" + Ids.newId();
+      try (RawWorker viaFirst = new RawWorker(system.tasker.endpoint(), workerId);
+          RawWorker viaSecond = new RawWorker(second.tcpEndpoint(), workerId)) {
+        viaFirst.register(1, "tests.raw");
+        UUID taskId = system.submit("raw", Map.of()).taskId();
+        StepBatchRequest batch = viaFirst.receive(StepBatchRequest.class, WAIT);
+        viaSecond.registerHolding(List.of(batch.batchId()), 1, "tests.raw");
+
+        system.orchestrator().close();
+        viaSecond.send(viaSecond.completed(batch, batch.steps().get(0)));
+        viaSecond.send(viaSecond.completion(batch));
+        viaSecond.send(viaSecond.completed(batch, batch.steps().get(0)));
+        TaskSnapshot task = system.awaitFinished(taskId);
+        UUID stepId = batch.steps().get(0).stepId();
+
+        assertThat(task.state()).isEqualTo(TaskState.COMPLETE);
+        assertThat(task.steps().get(0).attempts()).isEqualTo(1);
+        assertThat(system.count("SELECT count(*) FROM tasker.step_execution_batch_received_results WHERE step_id = '"
+            + stepId + "' AND message_type = 'partial_result' AND outcome = 'applied'")).isEqualTo(1);
+        String received = "SELECT count(*) FROM tasker.step_execution_batch_received_results WHERE step_id = '"
+            + stepId + "' AND message_type = 'partial_result'";
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (system.count(received) < 2 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(system.count(received)).as("the result and its duplicate, in the ledger").isEqualTo(2);
+        Message ack = viaSecond.poll(WAIT);
+        assertThat(ack).isInstanceOf(Ack.class);
+      }
+    }
+  }
+
+  @Test
+  void a_stopped_orchestrators_steps_held_by_a_vanished_worker_are_taken_over_by_a_running_one() throws Exception {
+    try (TaskerTestSystem system = TaskerTestSystem.start(TestOrchestratorConfigs.fastHeartbeat());
+        Orchestrator second = secondOrchestrator(system);
+        RawWorker survivor = new RawWorker(second.tcpEndpoint(), "raw-" + Ids.newId())) {
+      UUID taskId;
+      try (RawWorker vanished = new RawWorker(system.tasker.endpoint(), "raw-" + Ids.newId())) {
+        vanished.register(1, "tests.raw");
+        taskId = system.submit("raw", Map.of()).taskId();
+        vanished.receive(StepBatchRequest.class, WAIT);
+        system.orchestrator().close();
+      }
+      long stopped = System.nanoTime();
+      survivor.register(1, "tests.raw");
+      StepBatchRequest again = (StepBatchRequest) survivor.pollAlive(WAIT);
+      long recoveryMs = (System.nanoTime() - stopped) / 1_000_000;
+      survivor.send(survivor.completed(again, again.steps().get(0)));
+      survivor.send(survivor.completion(again));
+      TaskSnapshot task = system.awaitFinished(taskId);
+
+      assertThat(again.steps().get(0).metadata().attempt()).isEqualTo(2);
+      assertThat(recoveryMs).as("ms until the abandoned step ran again").isLessThan(5000);
+      assertThat(task.state()).isEqualTo(TaskState.COMPLETE);
+      assertThat(system.count("SELECT count(*) FROM tasker.workflow_step_transitions WHERE metadata->>'reason'"
+          + " = 'taken_over'")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void a_worker_registering_elsewhere_gets_the_steps_it_never_received_from_a_stopped_orchestrator_again()
+      throws Exception {
+    try (TaskerTestSystem system = TaskerTestSystem.start(TestOrchestratorConfigs.fastHeartbeat());
+        Orchestrator second = secondOrchestrator(system)) {
+      String workerId = "raw-" + Ids.newId();
+      try (RawWorker viaFirst = new RawWorker(system.tasker.endpoint(), workerId);
+          RawWorker viaSecond = new RawWorker(second.tcpEndpoint(), workerId)) {
+        viaFirst.register(1, "tests.raw");
+        UUID taskId = system.submit("raw", Map.of()).taskId();
+        viaFirst.receive(StepBatchRequest.class, WAIT);
+        system.orchestrator().close();
+
+        viaSecond.registerHolding(List.of(), 1, "tests.raw");
+        StepBatchRequest again = (StepBatchRequest) viaSecond.pollAlive(WAIT);
+        viaSecond.send(viaSecond.completed(again, again.steps().get(0)));
+        viaSecond.send(viaSecond.completion(again));
+        TaskSnapshot task = system.awaitFinished(taskId);
+
+        assertThat(again.steps().get(0).metadata().attempt()).isEqualTo(2);
+        assertThat(task.state()).isEqualTo(TaskState.COMPLETE);
+      }
+    }
+  }
+
+  @Test
+  void one_orchestrator_at_a_time_holds_a_maintenance_lock() throws Exception {
+    try (com.zaxxer.hikari.HikariDataSource pool = ConnectionPools.open(TestDatabases.freshDatabase(), 2, "lock-it");
+        Connection first = pool.getConnection();
+        Connection second = pool.getConnection()) {
+      first.setAutoCommit(false);
+      second.setAutoCommit(false);
+
+      assertThat(MaintenanceLock.TAKE_OVER.tryTake(first)).isTrue();
+      assertThat(MaintenanceLock.TAKE_OVER.tryTake(second)).isFalse();
+      assertThat(MaintenanceLock.EXPIRE_ATTEMPTS.tryTake(second)).isTrue();
+      first.commit();
+      assertThat(MaintenanceLock.TAKE_OVER.tryTake(second)).isTrue();
+      second.commit();
+    }
+  }
+
+  private static Orchestrator secondOrchestrator(TaskerTestSystem system) {
+    return Orchestrator.builder()
+        .config(TestOrchestratorConfigs.fastHeartbeat())
+        .dataSource(system.tasker.dataSource())
+        .templates(system.templates())
+        .build()
+        .start();
+  }
+}
