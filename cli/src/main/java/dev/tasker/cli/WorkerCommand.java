@@ -4,6 +4,7 @@ import dev.tasker.cli.chaos.ChaosHandlers;
 import dev.tasker.examples.ExampleHandlers;
 import dev.tasker.examples.conformance.ConformanceHandlers;
 import dev.tasker.worker.StepHandler;
+import java.util.List;
 import java.util.Map;
 import dev.tasker.worker.StepWorker;
 import java.time.Duration;
@@ -26,9 +27,14 @@ import picocli.CommandLine.Option;
     })
 final class WorkerCommand implements Callable<Integer> {
 
-  @Option(names = "--endpoint", defaultValue = "${env:TASKER_ENDPOINT:-tcp://127.0.0.1:5555}",
-      description = "Orchestrator endpoint (default: ${DEFAULT-VALUE}).")
-  String endpoint;
+  @Option(names = "--endpoint", split = ",", defaultValue = "${env:TASKER_ENDPOINT:-tcp://127.0.0.1:5555}",
+      description = {"Orchestrator endpoint; repeat it or separate with commas to serve several orchestrators",
+          "(default: $TASKER_ENDPOINT, comma-separated, else tcp://127.0.0.1:5555)."})
+  List<String> endpoints;
+
+  @Option(names = "--no-discover", negatable = false,
+      description = "Serve only the given endpoints, not the other orchestrators a WELCOME names.")
+  boolean noDiscover;
 
   @Option(names = "--concurrency", defaultValue = "16", description = "Steps run at once (default: ${DEFAULT-VALUE}).")
   int concurrency;
@@ -56,7 +62,8 @@ final class WorkerCommand implements Callable<Integer> {
     };
     StepWorker.Builder builder =
         StepWorker.builder()
-            .endpoint(endpoint)
+            .endpoints(endpoints.stream().map(String::strip).filter(e -> !e.isEmpty()).distinct().toList())
+            .discover(!noDiscover)
             .handlers(handlers)
             .concurrency(concurrency)
             .drainTimeout(Duration.ofSeconds(drainTimeoutSeconds));
@@ -68,7 +75,7 @@ final class WorkerCommand implements Callable<Integer> {
     Signals.onTerminate(stopRequested::countDown);
     worker.start();
     System.err.println("worker " + worker.workerId() + " serving " + handlers.size()
-        + " handlers on " + endpoint + (worker.usesVirtualThreads() ? " (virtual threads)" : ""));
+        + " handlers on " + String.join(", ", endpoints) + (worker.usesVirtualThreads() ? " (virtual threads)" : ""));
     try {
       while (!stopRequested.await(100, TimeUnit.MILLISECONDS)) {
         if (worker.awaitTermination(Duration.ZERO)) {

@@ -44,6 +44,23 @@ class TaskerCliTest {
         .contains("--allow-insecure");
   }
 
+  @Test
+  void workerTakesSeveralEndpointsRepeatedOrCommaSeparated() {
+    WorkerCommand repeated = new WorkerCommand();
+    new CommandLine(repeated).parseArgs("--endpoint", "tcp://127.0.0.1:5555", "--endpoint", "tcp://127.0.0.1:5556");
+    WorkerCommand commas = new WorkerCommand();
+    new CommandLine(commas).parseArgs("--endpoint", "tcp://127.0.0.1:5555,tcp://127.0.0.1:5556", "--no-discover");
+    WorkerCommand plain = new WorkerCommand();
+    new CommandLine(plain).parseArgs();
+
+    assertThat(repeated.endpoints).containsExactly("tcp://127.0.0.1:5555", "tcp://127.0.0.1:5556");
+    assertThat(repeated.noDiscover).isFalse();
+    assertThat(commas.endpoints).containsExactly("tcp://127.0.0.1:5555", "tcp://127.0.0.1:5556");
+    assertThat(commas.noDiscover).isTrue();
+    assertThat(plain.endpoints).containsExactly(
+        System.getenv().getOrDefault("TASKER_ENDPOINT", "tcp://127.0.0.1:5555").split(","));
+  }
+
   private static String benchError(String... options) {
     return refusal(new BenchCommand(), options);
   }
