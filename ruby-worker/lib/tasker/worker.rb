@@ -56,7 +56,7 @@ module Tasker
     # @raise [Tasker::ConfigurationError] naming the setting that is invalid
     def initialize(settings = nil, **options)
       @settings = settings || Settings.new(**options)
-      @session = Internal::Session.new(@settings)
+      @registered = Concurrent::Event.new
       @state = :new
       @lock = Mutex.new
       @stopped = Concurrent::Event.new
@@ -119,7 +119,7 @@ module Tasker
 
     # Waits up to +timeout+ seconds for the first WELCOME; true once the worker is registered.
     def wait_until_registered(timeout)
-      @session.wait_until_registered(timeout)
+      @registered.wait(timeout)
     end
 
     # Waits up to +timeout+ seconds for {#run} to end; true once it has.
@@ -127,8 +127,11 @@ module Tasker
       @stopped.wait(timeout)
     end
 
-    # The orchestrator's reason when it rejected the worker, else nil.
+    # The orchestrator's reason when it rejected the worker (every orchestrator, when given several), else nil.
     def rejection = @loop&.rejection
+
+    # How many orchestrators have welcomed the worker at the moment; 0 before it starts. Any thread.
+    def registered_orchestrators = @loop&.welcomed_sessions || 0
 
     # What {#run} returned on the {#start} thread, nil while running.
     attr_reader :result
@@ -145,7 +148,7 @@ module Tasker
         @state = :running
       end
       pool = Concurrent::FixedThreadPool.new(settings.concurrency, fallback_policy: :abort)
-      @loop = Internal::WorkerLoop.new(settings, pool, @session)
+      @loop = Internal::WorkerLoop.new(settings, pool, @registered)
       @loop.request_drain if @drain_before_start
       pool
     end

@@ -88,4 +88,53 @@ RSpec.describe Tasker::Worker::Internal::ResultOutbox do
     outbox.acknowledged({ "partial_results" => [], "batch_completions" => [batch_id] })
     expect(outbox.open(batch_id, 1)).to be(true)
   end
+
+  describe "with several routes (one per orchestrator)" do
+    def sent_on(route)
+      messages = []
+      outbox.flush(route) { |entry| messages << [entry.type, entry.step_id, entry.body["sequence"]] }
+      messages
+    end
+
+    it "sends each batch's results on the route it came on" do
+      outbox.open("b1", 1, 1)
+      outbox.open("b2", 1, 2)
+      outbox.report(outcome("s2", batch: "b2"))
+      outbox.report(outcome("s1", batch: "b1"))
+
+      expect(sent_on(1).map { |type, step, _| [type, step] }).to eq([["PARTIAL_RESULT", "s1"], ["BATCH_COMPLETION", nil]])
+      expect(sent_on(2).map { |type, step, _| [type, step] }).to eq([["PARTIAL_RESULT", "s2"], ["BATCH_COMPLETION", nil]])
+    end
+
+    it "moves a lost route's unacknowledged, unsent and later results to another, in order" do
+      outbox.open(batch_id, 3, 1)
+      outbox.report(outcome("s1"))
+      sent_on(1)
+      outbox.report(outcome("s2"))
+
+      expect(outbox.move(1, 2)).to be(true)
+      outbox.report(outcome("s3"))
+
+      expect(sent_on(1)).to eq([])
+      expect(sent_on(2)).to eq([["PARTIAL_RESULT", "s1", 1], ["PARTIAL_RESULT", "s2", 2], ["PARTIAL_RESULT", "s3", 3],
+                                ["BATCH_COMPLETION", nil, nil]])
+      expect(outbox.holds?(1)).to be(false)
+      expect(outbox.move(1, 2)).to be(false)
+    end
+
+    it "clears what an ACK lists whichever route it came on, and lists held batches of every route" do
+      outbox.open("b1", 1, 1)
+      outbox.open("b2", 2, 2)
+      outbox.report(outcome("s1", batch: "b1"))
+      outbox.report(outcome("s2", batch: "b2"))
+      sent_on(1)
+      sent_on(2)
+      expect(outbox.held_batches).to contain_exactly("b1", "b2")
+
+      outbox.acknowledged({ "partial_results" => [{ "batch_id" => "b2", "step_id" => "s2" }], "batch_completions" => ["b1"] })
+
+      expect(outbox.unacknowledged).to eq(0)
+      expect(outbox.held_batches).to eq(["b2"])
+    end
+  end
 end

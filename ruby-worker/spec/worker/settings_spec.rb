@@ -27,6 +27,21 @@ RSpec.describe Tasker::Worker::Settings do
     original ? ENV["TASKER_ENDPOINT"] = original : ENV.delete("TASKER_ENDPOINT")
   end
 
+  it "takes several endpoints, from endpoints: or a comma-separated TASKER_ENDPOINT, and discovers by default" do
+    original = ENV.delete("TASKER_ENDPOINT")
+    ENV["TASKER_ENDPOINT"] = "tcp://10.0.0.1:6000, tcp://10.0.0.2:6000"
+    expect(settings.endpoints).to eq(%w[tcp://10.0.0.1:6000 tcp://10.0.0.2:6000])
+    expect(settings.endpoint).to eq("tcp://10.0.0.1:6000")
+    both = settings(endpoints: %w[tcp://127.0.0.1:1 tcp://127.0.0.1:2], discover: false)
+    expect(both).to have_attributes(endpoints: %w[tcp://127.0.0.1:1 tcp://127.0.0.1:2], discover: false)
+    expect(settings.discover).to be(true)
+    expect { settings(endpoints: []) }.to raise_error(Tasker::ConfigurationError, /endpoints must be a non-empty Array/)
+    expect { settings(endpoints: %w[tcp://a:1 tcp://a:1]) }.to raise_error(Tasker::ConfigurationError, /must not repeat/)
+    expect { settings(endpoints: ["tcp://a:1", " "]) }.to raise_error(Tasker::ConfigurationError, /endpoint must be a non-blank/)
+  ensure
+    original ? ENV["TASKER_ENDPOINT"] = original : ENV.delete("TASKER_ENDPOINT")
+  end
+
   it "names the setting and the constraint when a value is invalid" do
     expect { settings(concurrency: 0) }.to raise_error(Tasker::ConfigurationError, "concurrency must be an Integer >= 1, got 0")
     expect { settings(drain_timeout: 0) }.to raise_error(Tasker::ConfigurationError, /drain_timeout must be > 0 seconds/)

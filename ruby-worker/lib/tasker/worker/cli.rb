@@ -55,8 +55,12 @@ module Tasker
           o.banner = "Usage: tasker-worker --require FILE [options]\n\n" \
                      "Runs a Ruby worker for the Tasker orchestrator, serving the handlers that the --require files\n" \
                      "register. It drains on SIGTERM or SIGINT: no new steps, running steps finish and are reported.\n\n"
-          o.on("--endpoint URL", "Orchestrator endpoint (default: $TASKER_ENDPOINT, else #{Settings::DEFAULT_ENDPOINT})") do |v|
-            @options[:endpoint] = v
+          o.on("--endpoint URL", "Orchestrator endpoint; repeat it or separate with commas to serve several " \
+                                 "(default: $TASKER_ENDPOINT, else #{Settings::DEFAULT_ENDPOINT})") do |v|
+            (@options[:endpoints] ||= []).concat(Settings.split(v))
+          end
+          o.on("--no-discover", "Serve only the given endpoints, not the other orchestrators a WELCOME names") do
+            @options[:discover] = false
           end
           o.on("--require FILE", "Ruby file that registers handlers; repeatable") { |v| @options[:requires] << v }
           o.on("--concurrency N", "Steps run at once (default: #{Settings::DEFAULT_CONCURRENCY})") do |v|
@@ -143,9 +147,9 @@ module Tasker
         logger = Worker.default_logger(Logger.const_get(@options[:log_level].upcase))
         settings = Settings.new(
           registry: @registry, logger: logger,
-          **@options.slice(:endpoint, :concurrency, :worker_id, :encodings, :drain_timeout)
+          **@options.slice(:endpoints, :discover, :concurrency, :worker_id, :encodings, :drain_timeout)
         )
-        logger.info("worker #{settings.worker_id} serving #{@registry.size} handlers on #{settings.endpoint} " \
+        logger.info("worker #{settings.worker_id} serving #{@registry.size} handlers on #{settings.endpoints.join(', ')} " \
                     "(concurrency #{settings.concurrency}, encodings #{settings.encodings.join(', ')})")
         Worker.new(settings)
       rescue ConfigurationError => e
@@ -154,7 +158,7 @@ module Tasker
 
       def option_of(message)
         setting = message[/\A(\w+) /, 1]
-        return "" unless setting && %w[endpoint concurrency worker_id encodings drain_timeout].include?(setting)
+        return "" unless setting && %w[endpoint endpoints discover concurrency worker_id encodings drain_timeout].include?(setting)
 
         "--#{setting.tr('_', '-')}: "
       end

@@ -16,8 +16,11 @@ module Tasker
       DEFAULT_HELLO_RETRY_INITIAL_MS = 200
       DEFAULT_HELLO_RETRY_MAX_MS = 5000
 
-      # @return [String] the orchestrator's ZeroMQ endpoint, e.g. "tcp://127.0.0.1:5555"
-      attr_reader :endpoint
+      # @return [Array<String>] the orchestrators' ZeroMQ endpoints, e.g. ["tcp://127.0.0.1:5555"]: one
+      #   session each
+      attr_reader :endpoints
+      # @return [Boolean] whether to open a session with every live orchestrator a WELCOME names too
+      attr_reader :discover
       # @return [HandlerRegistry] the handlers served
       attr_reader :registry
       # @return [Integer] most handlers running at once, and the credit offered in HELLO
@@ -42,19 +45,24 @@ module Tasker
       attr_reader :clock
 
       # @param registry [HandlerRegistry] default: {Tasker::Worker.registry}
-      # @param endpoint [String] default: $TASKER_ENDPOINT, else tcp://127.0.0.1:5555
+      # @param endpoint [String] one orchestrator's endpoint; the same as endpoints: [endpoint]
+      # @param endpoints [Array<String>] several orchestrators' endpoints (they may share a database);
+      #   default: $TASKER_ENDPOINT (comma-separated), else tcp://127.0.0.1:5555
+      # @param discover [Boolean] also serve the other orchestrators a WELCOME names; default true
       # @param worker_id [String] default: a new UUIDv7
       # @param encodings [Array<String>] most preferred first, must include json; default: json and
       #   protobuf when the protobuf runtime loads
       # @param drain_timeout [Numeric] seconds, default 30
       # @param logger [Logger] default: warnings and above to standard error
-      def initialize(registry: Tasker::Worker.registry, endpoint: nil, worker_id: nil, concurrency: DEFAULT_CONCURRENCY,
+      def initialize(registry: Tasker::Worker.registry, endpoint: nil, endpoints: nil, discover: true, worker_id: nil,
+                     concurrency: DEFAULT_CONCURRENCY,
                      encodings: nil, drain_timeout: DEFAULT_DRAIN_TIMEOUT_SECONDS, logger: nil,
                      heartbeat_liveness: DEFAULT_HEARTBEAT_LIVENESS, hello_retry_initial_ms: DEFAULT_HELLO_RETRY_INITIAL_MS,
                      hello_retry_max_ms: DEFAULT_HELLO_RETRY_MAX_MS, max_body_bytes: Protocol::MAX_BODY_BYTES,
                      clock: -> { Time.now })
         @registry = registry
-        @endpoint = endpoint || ENV.fetch("TASKER_ENDPOINT", DEFAULT_ENDPOINT)
+        @endpoints = (endpoints || (endpoint && [endpoint]) || Settings.split(ENV.fetch("TASKER_ENDPOINT", DEFAULT_ENDPOINT))).dup.freeze
+        @discover = discover
         @worker_id = worker_id || Internal::Uuid7.generate
         @concurrency = concurrency
         @encodings = (encodings || Protocol.available_encodings).dup.freeze
@@ -69,12 +77,25 @@ module Tasker
         freeze
       end
 
+      # The first endpoint (the only one, for a worker of one orchestrator).
+      def endpoint = endpoints.first
+
+      # "a, b,,c" -> ["a", "b", "c"]: a list of endpoints in one string, as TASKER_ENDPOINT holds.
+      def self.split(text)
+        text.split(",").map(&:strip).reject(&:empty?)
+      end
+
       private
 
       def validate
         raise ConfigurationError, "registry must be a Tasker::HandlerRegistry" unless registry.is_a?(HandlerRegistry)
         raise ConfigurationError, "registry must hold at least one handler" if registry.empty?
-        require_text(:endpoint, endpoint)
+        raise ConfigurationError, "endpoints must be a non-empty Array, got #{endpoints.inspect}" unless endpoints.is_a?(Array) && !endpoints.empty?
+
+        endpoints.each { |e| require_text(:endpoint, e) }
+        raise ConfigurationError, "endpoints must not repeat an endpoint, got #{endpoints.inspect}" if endpoints.uniq != endpoints
+        raise ConfigurationError, "discover must be true or false, got #{discover.inspect}" unless [true, false].include?(discover)
+
         require_text(:worker_id, worker_id)
         require_integer(:concurrency, concurrency, 1)
         require_integer(:heartbeat_liveness, heartbeat_liveness, 1)

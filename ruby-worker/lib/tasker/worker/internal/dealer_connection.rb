@@ -5,17 +5,25 @@ require "ffi-rzmq"
 module Tasker
   class Worker
     module Internal
-      # The worker's DEALER socket and the poller that watches it with the wake-up signal. It can
-      # be replaced by a fresh socket (and TCP connection) at any time. Socket thread only.
+      # A worker's DEALER socket to one orchestrator endpoint. It can be replaced by a fresh socket
+      # (and TCP connection) at any time; #generation tells the loop's poller when it was. Socket
+      # thread only.
       class DealerConnection
         HIGH_WATER_MARK = 100_000
         RECONNECT_IVL_MS = 100
         RECONNECT_IVL_MAX_MS = 5000
 
-        def initialize(context, endpoint, worker_id, wakeup)
+        # @return [String] the endpoint it connects to
+        attr_reader :endpoint
+        # @return [ZMQ::Socket, nil] the current socket, for the loop's poller
+        attr_reader :socket
+        # @return [Integer] sockets opened so far: a poller watching an older one must be rebuilt
+        attr_reader :generation
+
+        def initialize(context, endpoint, worker_id)
           @context = context
           @endpoint = endpoint
-          @wakeup = wakeup
+          @generation = 0
           id = worker_id.b
           # ZeroMQ allows identities of 1 to 255 bytes and reserves those starting with a zero byte.
           @identity = id.bytesize.between?(1, 255) && id.getbyte(0) != 0 ? id : nil
@@ -42,9 +50,7 @@ module Tasker
             close
             raise ConfigurationError, "cannot connect to endpoint '#{@endpoint}': #{error}"
           end
-          @poller = ZMQ::Poller.new
-          @poller.register_readable(@socket)
-          @poller.register_readable(@wakeup)
+          @generation += 1
         end
 
         # Replaces the socket with a new one.
@@ -53,29 +59,20 @@ module Tasker
           open
         end
 
-        # Waits up to +timeout_ms+ for a message or a wake-up.
-        def poll(timeout_ms)
-          @poller.poll(timeout_ms)
-        end
-
-        # Whether the last poll saw a wake-up.
-        def woken?
-          @poller.readables.include?(@wakeup)
-        end
-
         # The next whole message as an Array of binary Strings, or nil when none is waiting.
         def receive
+          return nil unless @socket
+
           frames = []
           ZMQ::Util.resultcode_ok?(@socket.recv_strings(frames, ZMQ::DONTWAIT)) ? frames : nil
         end
 
         # Sends without blocking; false when the socket cannot take the message now.
         def send_frames(frames)
-          ZMQ::Util.resultcode_ok?(@socket.send_strings(frames, ZMQ::DONTWAIT))
+          @socket && ZMQ::Util.resultcode_ok?(@socket.send_strings(frames, ZMQ::DONTWAIT))
         end
 
         def close
-          @poller = nil
           @socket&.close
           @socket = nil
         end

@@ -1,44 +1,46 @@
 # frozen_string_literal: true
 
-require "concurrent"
-
 module Tasker
   class Worker
     module Internal
-      # The state of a worker's session with the orchestrator and its clocks: registered or not,
-      # the session's encoding and heartbeat interval, when something was last heard and sent, the
-      # HELLO backoff, and the drain's progress. Times are monotonic milliseconds. Written by the
-      # socket thread only; other threads may read it for status.
+      # A worker's session with one orchestrator: its DEALER connection, whether and by which
+      # orchestrator it is welcomed, the session's encoding and heartbeat interval, its clocks (when
+      # something was last heard and sent, when to say HELLO next, with backoff), the credit this
+      # orchestrator was last given, and its part of a drain. Times are monotonic milliseconds.
+      # Socket thread only.
       class Session
         # Heartbeat interval until a WELCOME names one (the protocol's default), milliseconds.
         INITIAL_HEARTBEAT_MS = 1000
+        # Milliseconds before a HELLO that the socket could not take is tried again.
+        HELLO_UNSENT_RETRY_MS = 20
 
-        attr_reader :welcomed, :codec, :heartbeat_interval_ms, :orchestrator_id, :last_heard_at, :next_hello_at,
-                    :hellos_on_socket
-        attr_accessor :goodbye_sent, :goodbye_acknowledged, :drain_deadline
+        # @return [Integer] the session's number, in order of creation; also its results' route
+        attr_reader :id
+        attr_reader :connection, :welcomed, :codec, :heartbeat_interval_ms, :orchestrator_id, :last_heard_at,
+                    :next_hello_at, :hellos_on_socket
+        # @return [Integer] the credit this orchestrator was last given (HELLO or CREDIT)
+        attr_accessor :credit
+        attr_accessor :goodbye_sent, :goodbye_acknowledged
 
-        def initialize(settings)
+        def initialize(id, connection, settings, now)
+          @id = id
+          @connection = connection
           @settings = settings
-          @registered = Concurrent::Event.new
           @codec = Protocol::JsonCodec.instance
           @heartbeat_interval_ms = INITIAL_HEARTBEAT_MS
           @hello_retry_ms = settings.hello_retry_initial_ms
           @hellos_on_socket = 0
           @welcomed = false
+          @hello_again = false
           @goodbye_sent = false
           @goodbye_acknowledged = false
-        end
-
-        # Waits up to +timeout+ seconds for the first WELCOME; true once it came.
-        def wait_until_registered(timeout)
-          @registered.wait(timeout)
-        end
-
-        def started(now)
+          @credit = 0
           @last_heard_at = now
           @last_sent_at = now
           @next_hello_at = now
         end
+
+        def endpoint = @connection.endpoint
 
         def heard(now)
           @last_heard_at = now
@@ -56,13 +58,28 @@ module Tasker
           @heartbeat_interval_ms = welcome["heartbeat_interval_ms"]
           @hello_retry_ms = @settings.hello_retry_initial_ms
           @hellos_on_socket = 0
-          @registered.set
+        end
+
+        # Marks a HELLO sent while the session stays welcomed (to tell the orchestrator every batch
+        # held).
+        def hello_again!
+          @hello_again = true
+        end
+
+        # Whether a WELCOME answers such a HELLO: the session goes on and nothing is sent again.
+        def answers_hello_again?
+          again = @welcomed && @hello_again
+          @hello_again = false
+          again
         end
 
         # The orchestrator is gone or has forgotten us: register again now.
         def lost(now)
           @welcomed = false
+          @hello_again = false
           @goodbye_sent = false
+          @goodbye_acknowledged = false
+          @credit = 0
           @next_hello_at = now
         end
 
@@ -72,9 +89,6 @@ module Tasker
           @hello_retry_ms = [@hello_retry_ms * 2, @settings.hello_retry_max_ms].min
         end
 
-        # Milliseconds before a HELLO that the socket could not take is tried again.
-        HELLO_UNSENT_RETRY_MS = 20
-
         def hello_not_sent(now)
           @next_hello_at = now + HELLO_UNSENT_RETRY_MS
         end
@@ -83,26 +97,27 @@ module Tasker
           @hellos_on_socket = 0
         end
 
+        def hello_due?(now) = !@welcomed && now >= @next_hello_at
+
         # Whether nothing was heard for more than +liveness+ heartbeat intervals.
         def silent?(now, liveness)
-          now - @last_heard_at > @heartbeat_interval_ms * liveness
+          @welcomed && now - @last_heard_at > @heartbeat_interval_ms * liveness
         end
 
         # Whether nothing was sent for a heartbeat interval.
         def heartbeat_due?(now)
-          now - @last_sent_at >= @heartbeat_interval_ms
+          @welcomed && now - @last_sent_at >= @heartbeat_interval_ms
         end
 
-        # The next moment the socket thread has something to do without being woken.
-        def next_deadline(now, max_wait_ms)
-          deadline = now + max_wait_ms
-          if @welcomed
-            deadline = [deadline, @last_sent_at + @heartbeat_interval_ms,
-                        @last_heard_at + (@heartbeat_interval_ms * @settings.heartbeat_liveness) + 1].min
-          else
-            deadline = [deadline, @next_hello_at].min
-          end
-          @drain_deadline ? [deadline, @drain_deadline].min : deadline
+        # The next moment this session has something to do without being woken.
+        def next_deadline(liveness)
+          return @next_hello_at unless @welcomed
+
+          [@last_sent_at + @heartbeat_interval_ms, @last_heard_at + (@heartbeat_interval_ms * liveness) + 1].min
+        end
+
+        def to_s
+          "session #{@id} (#{endpoint}#{@orchestrator_id ? ", orchestrator #{@orchestrator_id}" : ''})"
         end
       end
     end

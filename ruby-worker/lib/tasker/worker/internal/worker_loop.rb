@@ -3,11 +3,13 @@
 module Tasker
   class Worker
     module Internal
-      # The thread that owns the worker's DEALER socket. It registers with HELLO, receives batches
-      # and hands their steps to the handler pool, numbers and sends the results handler threads
-      # queue, heartbeats, registers again when the orchestrator goes silent or forgets the worker,
-      # and drains on request. No other thread touches the socket: they queue work and call
-      # {WakeupSignal#wake}.
+      # The thread that owns the worker's DEALER sockets, one per orchestrator ({Sessions}). On each
+      # session it registers with HELLO, receives batches and hands their steps to the handler pool,
+      # heartbeats, and registers again when that orchestrator goes silent or forgets the worker. It
+      # numbers and sends the results handler threads queue on the session each batch came from, or
+      # on another welcomed one when that session is lost; shares the credit among the welcomed
+      # sessions; and drains on request. No other thread touches the sockets: they queue work and
+      # call {WakeupSignal#wake}.
       class WorkerLoop
         LANGUAGE = "ruby"
         MAX_POLL_MS = 1000
@@ -16,18 +18,20 @@ module Tasker
         # pirate" pattern.
         HELLOS_PER_SOCKET = 3
 
-        # @return [String, nil] the orchestrator's reason when it rejected the worker
+        # @return [String, nil] the orchestrators' reason when every one rejected the worker
         attr_reader :rejection
         # @return [Boolean] whether the loop ended at its drain deadline with work left
         attr_reader :drain_timed_out
+        # @return [Integer] how many orchestrators have the worker welcomed now (any thread may read)
+        attr_reader :welcomed_sessions
 
         # @param settings [Settings]
         # @param executor [#post] runs handler invocations (a fixed pool of settings.concurrency)
-        # @param session [Session] the session's state; also read by other threads for status
-        def initialize(settings, executor, session)
+        # @param registered [Concurrent::Event] set on the first WELCOME
+        def initialize(settings, executor, registered)
           @settings = settings
           @executor = executor
-          @session = session
+          @registered = registered
           @logger = settings.logger
           @wakeup = WakeupSignal.new
           @outcomes = Thread::Queue.new
@@ -36,6 +40,7 @@ module Tasker
           @requested_credit = nil
           @credit = settings.concurrency
           @steps_held = 0
+          @welcomed_sessions = 0
         end
 
         # Asks the loop to drain. Any thread, and trap handlers: it takes no lock. A second request
@@ -48,34 +53,34 @@ module Tasker
         # Whether a drain was requested.
         def drain_requested? = @drain_requests.positive?
 
-        # Asks the loop to announce a new credit (CREDIT). Any thread.
+        # Asks the loop to announce a new credit (CREDIT), shared among the sessions. Any thread.
         def request_credit(credit)
           @requested_credit = credit
           @wakeup.wake
         end
 
-        # Runs until rejected, or drained. Call on the thread that is to own the socket.
+        # Runs until rejected, or drained. Call on the thread that is to own the sockets.
         def run
           context = ZMQ::Context.new
-          @connection = DealerConnection.new(context, @settings.endpoint, @settings.worker_id, @wakeup)
-          @connection.open
-          @session.started(now)
-          send_hello
+          @sessions = Sessions.new(context, @settings, @wakeup)
+          @settings.endpoints.each { |endpoint| send_hello(@sessions.open(endpoint, now)) }
           run_once until finished?
         ensure
-          @connection&.close
+          @sessions&.close_all
           context&.terminate
         end
 
         # One turn of the loop: waits for a message, a wake-up or the next deadline (at most
         # +max_wait_ms+), then does whatever is due.
         def run_once(max_wait_ms = nil)
-          @connection.poll(max_wait_ms ? [poll_timeout, max_wait_ms].min : poll_timeout)
-          @wakeup.clear if @connection.woken?
-          receive_all
+          readable, woken = @sessions.poll(max_wait_ms ? [poll_timeout, max_wait_ms].min : poll_timeout)
+          @wakeup.clear if woken
+          readable.each { |session| receive_all(session) }
           report_outcomes
           apply_requests
-          keep_session_alive
+          keep_sessions_alive
+          reroute_results
+          @welcomed_sessions = @sessions.welcomed.size
         end
 
         # Closes the wake-up pipe; call once the handler pool has stopped.
@@ -87,16 +92,17 @@ module Tasker
 
         def finished?
           return true if @rejection
-          return false if @drain_requests.zero? || @session.drain_deadline.nil?
+          return false if @drain_requests.zero? || @drain_deadline.nil?
 
-          if now >= @session.drain_deadline
+          if now >= @drain_deadline
             warn_unfinished if @steps_held.positive? || @outbox.pending.positive? || @outbox.unacknowledged.positive?
             return true
           end
           return false if @steps_held.positive? || @outbox.pending.positive?
 
-          # Leave once the orchestrator has stored every result (it acknowledges after its commit).
-          @outbox.unacknowledged.zero? && (@session.goodbye_acknowledged || !@session.welcomed)
+          # Leave once an orchestrator has stored every result (it acknowledges after its commit) and
+          # every orchestrator still there has answered the GOODBYE.
+          @outbox.unacknowledged.zero? && @sessions.all.all? { |s| s.goodbye_acknowledged || !s.welcomed }
         end
 
         def warn_unfinished
@@ -106,67 +112,92 @@ module Tasker
         end
 
         def poll_timeout
-          [@session.next_deadline(now, MAX_POLL_MS) - now, 1].max
+          deadline = @sessions.next_deadline(now + MAX_POLL_MS)
+          deadline = [deadline, @drain_deadline].min if @drain_deadline
+          [deadline - now, 1].max
         end
 
-        def receive_all
-          while (frames = @connection.receive)
-            @session.heard(now)
-            receive(frames)
+        def receive_all(session)
+          # A message can close the session (a second session with one orchestrator, a REJECT).
+          while @sessions.all.include?(session) && (frames = session.connection.receive)
+            session.heard(now)
+            receive(session, frames)
           end
         end
 
-        def receive(frames)
+        def receive(session, frames)
           type, body = Protocol::Frames.parse(frames, max_body_bytes: @settings.max_body_bytes)
           unless Protocol::TO_WORKER.include?(type)
             raise Protocol::RefusedMessage.new("unexpected_message", "#{type} is never sent to a worker", message_type: type)
           end
 
-          codec = Protocol::ALWAYS_JSON.include?(type) ? Protocol::JsonCodec.instance : @session.codec
-          dispatch(type, Protocol::MessageChecks.check(type, codec.decode(type, body)))
+          codec = Protocol::ALWAYS_JSON.include?(type) ? Protocol::JsonCodec.instance : session.codec
+          dispatch(session, type, Protocol::MessageChecks.check(type, codec.decode(type, body)))
         rescue Protocol::RefusedMessage => e
-          @logger.warn("worker #{@settings.worker_id} refused a message from the orchestrator: #{e.code}: #{e.message}")
+          @logger.warn("worker #{@settings.worker_id} refused a message from the orchestrator at #{session.endpoint}: " \
+                       "#{e.code}: #{e.message}")
           # Never answer an ERROR with an ERROR, even one whose other frames are wrong.
-          send_message("ERROR", e.to_error_body) unless frames.size >= 2 && frames[1].b == "ERROR"
+          send_message(session, "ERROR", e.to_error_body) unless frames.size >= 2 && frames[1].b == "ERROR"
         rescue StandardError => e
           @logger.error("worker #{@settings.worker_id} failed to handle a message: #{e.class}: #{e.message}")
         end
 
-        def dispatch(type, body)
+        def dispatch(session, type, body)
           case type
-          when "WELCOME" then on_welcome(body)
-          when "STEP_BATCH" then on_batch(body)
+          when "WELCOME" then on_welcome(session, body)
+          when "STEP_BATCH" then on_batch(session, body)
           when "ACK" then @outbox.acknowledged(body)
-          when "GOODBYE" then on_goodbye(body)
-          when "REJECT" then on_reject(body)
-          when "ERROR" then on_error(body)
+          when "GOODBYE" then on_goodbye(session, body)
+          when "REJECT" then on_reject(session, body)
+          when "ERROR" then on_error(session, body)
           end
         end
 
-        def on_welcome(welcome)
+        def on_welcome(session, welcome)
+          check_welcome(welcome)
+          again = session.answers_hello_again?
+          unless session.welcomed
+            @logger.info("worker #{@settings.worker_id} registered with orchestrator #{welcome['orchestrator_id']} " \
+                         "at #{session.endpoint} (protocol #{welcome['protocol_version']}, encoding " \
+                         "#{welcome['encoding']}, heartbeat #{welcome['heartbeat_interval_ms']} ms)")
+          end
+          session.welcome(welcome, Protocol.codec(welcome["encoding"]))
+          return if close_duplicate(session)
+
+          @registered.set
+          @outbox.resend_unacknowledged(session.id) unless again
+          @sessions.discover(welcome, now).each { |discovered| send_hello(discovered) } if @settings.discover
+          rebalance
+          send_goodbye(session) if @drain_requests.positive? && !session.goodbye_sent
+          flush_results(session)
+        end
+
+        def check_welcome(welcome)
           unless @settings.encodings.include?(welcome["encoding"])
             raise Protocol::MalformedBody.new("WELCOME at encoding: '#{welcome['encoding']}' was not offered " \
                                               "(offered: #{@settings.encodings.join(', ')})", message_type: "WELCOME")
           end
-          unless Protocol::SUPPORTED_VERSIONS.include?(welcome["protocol_version"])
-            raise Protocol::MalformedBody.new("WELCOME at protocol_version: '#{welcome['protocol_version']}' was not " \
-                                              "offered (offered: #{Protocol::SUPPORTED_VERSIONS.join(', ')})",
-                                              message_type: "WELCOME")
-          end
-          unless @session.welcomed
-            @logger.info("worker #{@settings.worker_id} registered with orchestrator #{welcome['orchestrator_id']} " \
-                         "(protocol #{welcome['protocol_version']}, encoding #{welcome['encoding']}, " \
-                         "heartbeat #{welcome['heartbeat_interval_ms']} ms)")
-          end
-          @session.welcome(welcome, Protocol.codec(welcome["encoding"]))
-          @outbox.resend_unacknowledged
-          send_goodbye if @drain_requests.positive? && !@session.goodbye_sent
-          flush_results
+          return if Protocol::SUPPORTED_VERSIONS.include?(welcome["protocol_version"])
+
+          raise Protocol::MalformedBody.new("WELCOME at protocol_version: '#{welcome['protocol_version']}' was not " \
+                                            "offered (offered: #{Protocol::SUPPORTED_VERSIONS.join(', ')})",
+                                            message_type: "WELCOME")
         end
 
-        def on_batch(batch)
+        # The same orchestrator by two endpoints: the newer session goes, its results to the older.
+        # Returns whether +session+ itself went.
+        def close_duplicate(session)
+          other = @sessions.same_orchestrator(session) or return false
+          newer, older = other.id > session.id ? [other, session] : [session, other]
+          @outbox.move(newer.id, older.id)
+          @sessions.close(newer)
+          rebalance if newer.equal?(session)
+          newer.equal?(session)
+        end
+
+        def on_batch(session, batch)
           batch_id = batch["batch_id"]
-          unless @outbox.open(batch_id, batch["steps"].size)
+          unless @outbox.open(batch_id, batch["steps"].size, session.id)
             @logger.warn("worker #{@settings.worker_id} ignored batch #{batch_id}: it is already running")
             return
           end
@@ -190,31 +221,45 @@ module Tasker
           end
         end
 
-        def on_goodbye(goodbye)
+        def on_goodbye(session, goodbye)
           if @drain_requests.positive?
-            @session.goodbye_acknowledged = true
-            @logger.info("orchestrator acknowledged the departure of worker #{@settings.worker_id}")
+            session.goodbye_acknowledged = true
+            @logger.info("orchestrator at #{session.endpoint} acknowledged the departure of worker #{@settings.worker_id}")
           else
-            @logger.info("orchestrator ended the session of worker #{@settings.worker_id} (#{goodbye['reason']}); " \
+            @logger.info("orchestrator ended #{session} of worker #{@settings.worker_id} (#{goodbye['reason']}); " \
                          "registering again")
-            @session.lost(now)
+            session_lost(session)
           end
         end
 
-        def on_reject(reject)
-          @rejection = reject["reason"]
-          @logger.error("orchestrator rejected worker #{@settings.worker_id}: #{reject['reason']} " \
+        def on_reject(session, reject)
+          @logger.error("orchestrator at #{session.endpoint} rejected worker #{@settings.worker_id}: #{reject['reason']} " \
                         "(it speaks protocol versions #{reject['supported_versions'].join(', ')})")
+          other = @sessions.another_welcomed(session)
+          return @rejection = reject["reason"] if other.nil? && @sessions.all.size == 1
+
+          @outbox.move(session.id, other.id) if other
+          @sessions.close(session)
+          rebalance
         end
 
-        def on_error(error)
+        def on_error(session, error)
           if error["code"] == "not_registered"
-            @logger.info("orchestrator does not know worker #{@settings.worker_id}; registering again")
-            @session.lost(now)
+            @logger.info("orchestrator at #{session.endpoint} does not know worker #{@settings.worker_id}; registering again")
+            session_lost(session)
           else
-            @logger.warn("orchestrator refused a message of worker #{@settings.worker_id}: #{error['code']} " \
-                         "#{error['message']}")
+            @logger.warn("orchestrator at #{session.endpoint} refused a message of worker #{@settings.worker_id}: " \
+                         "#{error['code']} #{error['message']}")
           end
+        end
+
+        def session_lost(session)
+          session.lost(now)
+          rebalance
+        end
+
+        def rebalance
+          @sessions.rebalance(@credit) { |session, credit| send_message(session, "CREDIT", { "credit" => credit }) }
         end
 
         def report_outcomes
@@ -222,75 +267,97 @@ module Tasker
             @steps_held -= 1
             @outbox.report(@outcomes.pop)
           end
-          flush_results
+          @sessions.welcomed.each { |session| flush_results(session) }
         end
 
-        def flush_results
-          return unless @session.welcomed
+        def flush_results(session)
+          return unless session.welcomed
 
-          @outbox.flush { |entry| send_message(entry.type, entry.body) }
+          @outbox.flush(session.id) { |entry| send_message(session, entry.type, entry.body) }
         end
 
         def apply_requests
-          if @requested_credit && @session.welcomed
+          if @requested_credit
             @credit = @requested_credit
             @requested_credit = nil
-            send_message("CREDIT", { "credit" => @credit })
+            rebalance
           end
           return if @drain_requests.zero?
 
-          if @session.drain_deadline.nil?
-            @session.drain_deadline = now + (@settings.drain_timeout * 1000).ceil
+          if @drain_deadline.nil?
+            @drain_deadline = now + (@settings.drain_timeout * 1000).ceil
             @logger.info("worker #{@settings.worker_id} is draining: #{@steps_held} steps running, " \
                          "#{@outbox.pending + @outbox.unacknowledged} results to deliver")
-            send_goodbye if @session.welcomed
+            @sessions.welcomed.each { |session| send_goodbye(session) }
           end
-          @session.drain_deadline = now if @drain_requests > 1 && @session.drain_deadline > now
+          @drain_deadline = now if @drain_requests > 1 && @drain_deadline > now
         end
 
-        def send_goodbye
-          @session.goodbye_sent = true
-          send_message("GOODBYE", { "reason" => "draining" })
+        def send_goodbye(session)
+          session.goodbye_sent = true
+          send_message(session, "GOODBYE", { "reason" => "draining" })
         end
 
-        def keep_session_alive
+        def keep_sessions_alive
           time = now
-          if @session.welcomed
-            if @session.silent?(time, @settings.heartbeat_liveness)
-              @logger.warn("worker #{@settings.worker_id} heard nothing from the orchestrator for " \
-                           "#{time - @session.last_heard_at} ms; registering again")
-              @session.lost(time)
-            elsif @session.heartbeat_due?(time)
-              send_message("HEARTBEAT", { "sent_at" => Protocol::Timestamps.format(@settings.clock.call) })
+          @sessions.all.dup.each do |session|
+            if session.silent?(time, @settings.heartbeat_liveness)
+              @logger.warn("worker #{@settings.worker_id} heard nothing from #{session} for " \
+                           "#{time - session.last_heard_at} ms; registering again")
+              session_lost(session)
+            elsif session.heartbeat_due?(time)
+              send_message(session, "HEARTBEAT", { "sent_at" => Protocol::Timestamps.format(@settings.clock.call) })
             end
+            send_hello(session) if session.hello_due?(time)
           end
-          send_hello if !@session.welcomed && time >= @session.next_hello_at
         end
 
-        def send_hello
-          if @session.hellos_on_socket >= HELLOS_PER_SOCKET
-            @logger.debug("worker #{@settings.worker_id} reopens its socket after #{HELLOS_PER_SOCKET} unanswered HELLOs")
-            @connection.reopen
-            @session.socket_reopened
+        # Moves the results of sessions that are not welcomed to a welcomed one (any orchestrator
+        # applies them), then says HELLO again on every welcomed session so each knows every batch
+        # the worker holds.
+        def reroute_results
+          moved = @sessions.all.select do |lost|
+            target = !lost.welcomed && @sessions.another_welcomed(lost)
+            target && @outbox.move(lost.id, target.id)
           end
-          sent = send_message("HELLO", {
-                                "worker_id" => @settings.worker_id, "language" => LANGUAGE, "sdk_version" => VERSION,
-                                "protocol_versions" => Protocol::SUPPORTED_VERSIONS,
-                                "handlers" => @settings.registry.names, "concurrency" => @requested_credit || @credit,
-                                "encodings" => @settings.encodings, "held_batches" => @outbox.held_batches
-                              })
+          return if moved.empty?
+
+          @sessions.welcomed.each do |session|
+            session.hello_again!
+            session.credit = [session.credit, 1].max
+            send_message(session, "HELLO", hello_body(session.credit))
+            flush_results(session)
+          end
+        end
+
+        def send_hello(session)
+          if session.hellos_on_socket >= HELLOS_PER_SOCKET
+            @logger.debug("worker #{@settings.worker_id} reopens its socket to #{session.endpoint} after " \
+                          "#{HELLOS_PER_SOCKET} unanswered HELLOs")
+            session.connection.reopen
+            session.socket_reopened
+          end
+          # The share this session would have were every session welcomed; the CREDITs that follow
+          # its WELCOME correct it.
+          session.credit = CreditSplit.hello_share(@requested_credit || @credit, @sessions.all.size)
           # With ZMQ_IMMEDIATE a send fails until the connection is up, which is usual right after
           # connecting: try again soon, without counting it as an unanswered HELLO.
-          sent ? @session.hello_sent(now) : @session.hello_not_sent(now)
+          send_message(session, "HELLO", hello_body(session.credit)) ? session.hello_sent(now) : session.hello_not_sent(now)
+        end
+
+        def hello_body(concurrency)
+          { "worker_id" => @settings.worker_id, "language" => LANGUAGE, "sdk_version" => VERSION,
+            "protocol_versions" => Protocol::SUPPORTED_VERSIONS, "handlers" => @settings.registry.names,
+            "concurrency" => concurrency, "encodings" => @settings.encodings, "held_batches" => @outbox.held_batches }
         end
 
         # Encodes and sends without blocking; false when the socket cannot take it now.
-        def send_message(type, body)
-          codec = Protocol::ALWAYS_JSON.include?(type) ? Protocol::JsonCodec.instance : @session.codec
+        def send_message(session, type, body)
+          codec = Protocol::ALWAYS_JSON.include?(type) ? Protocol::JsonCodec.instance : session.codec
           frames = Protocol::Frames.encode(type, codec.encode(type, body))
-          return false unless @connection.send_frames(frames)
+          return false unless session.connection.send_frames(frames)
 
-          @session.sent(now)
+          session.sent(now)
           true
         rescue StandardError => e
           # Only a bug can get here (outputs are checked on the handler thread); dropping the
