@@ -122,6 +122,8 @@ module Tasker
           while @sessions.all.include?(session) && (frames = session.connection.receive)
             session.heard(now)
             receive(session, frames)
+            # Handling can take a while: that is not the orchestrator's silence.
+            session.heard(now)
           end
         end
 
@@ -324,6 +326,9 @@ module Tasker
 
           @sessions.welcomed.each do |session|
             session.hello_again!
+            # Registering again ends a drain on the orchestrator's side: GOODBYE follows the WELCOME.
+            session.goodbye_sent = false
+            session.goodbye_acknowledged = false
             session.credit = [session.credit, 1].max
             send_message(session, "HELLO", hello_body(session.credit))
             flush_results(session)

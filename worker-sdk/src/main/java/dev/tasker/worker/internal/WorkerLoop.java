@@ -189,6 +189,9 @@ public final class WorkerLoop implements Runnable {
         continue;
       }
       handle(session, message);
+      // Handling can take a while (the first WELCOME in protobuf loads its classes): that is not
+      // the orchestrator's silence.
+      session.heard(now());
     }
   }
 
@@ -378,6 +381,9 @@ public final class WorkerLoop implements Runnable {
     if (moved) {
       for (OrchestratorSession session : sessions.welcomed()) {
         session.helloAgain();
+        // Registering again ends a drain on the orchestrator's side: GOODBYE follows the WELCOME.
+        session.goodbyeSent(false);
+        session.goodbyeAcknowledged(false);
         session.credit(Math.max(1, session.credit()));
         send(session, settings.hello(session.credit(), outbox.heldBatches()));
         flush(session);
