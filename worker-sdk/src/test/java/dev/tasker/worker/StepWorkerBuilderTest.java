@@ -18,6 +18,22 @@ class StepWorkerBuilderTest {
   }
 
   @Test
+  void several_endpoints_must_be_neither_blank_nor_repeated_and_none_is_not_enough() {
+    assertThatThrownBy(() -> StepWorker.builder().endpoints(java.util.List.of()).handler("a", NOOP).build())
+        .hasMessage("endpoint is required");
+    assertThatThrownBy(() -> StepWorker.builder()
+            .endpoints(java.util.List.of("tcp://127.0.0.1:1", " ")).handler("a", NOOP).build())
+        .hasMessageContaining("endpoints must not contain a blank endpoint");
+    assertThatThrownBy(() -> StepWorker.builder()
+            .endpoints(java.util.List.of("tcp://127.0.0.1:1", "tcp://127.0.0.1:1")).handler("a", NOOP).build())
+        .hasMessageContaining("endpoints must not repeat an endpoint");
+    StepWorker worker = StepWorker.builder()
+        .endpoints(java.util.List.of("tcp://127.0.0.1:1", "tcp://127.0.0.1:2")).discover(false).handler("a", NOOP).build();
+    assertThat(worker.registeredOrchestrators()).isZero();
+    worker.close();
+  }
+
+  @Test
   void at_least_one_handler_is_required() {
     assertThatThrownBy(() -> StepWorker.builder().endpoint("tcp://127.0.0.1:1").build())
         .hasMessage("at least one handler is required");
