@@ -45,7 +45,10 @@ class SeveralOrchestratorsIT {
 
         assertThat(task.state()).isEqualTo(TaskState.COMPLETE);
         assertThat(task.steps().get(0).attempts()).isEqualTo(1);
-        assertThat(system.count("SELECT count(*) FROM tasker.orchestrators WHERE stopped_at IS NULL")).isEqualTo(2);
+        assertThat(system.client().orchestrators(10))
+            .filteredOn(o -> o.alive(3 * 200))
+            .extracting(OrchestratorSnapshot::orchestratorId)
+            .containsExactlyInAnyOrder(system.orchestrator().orchestratorId(), second.orchestratorId());
       }
     }
   }
@@ -63,6 +66,9 @@ class SeveralOrchestratorsIT {
         viaSecond.registerHolding(List.of(batch.batchId()), 1, "tests.raw");
 
         system.orchestrator().close();
+        assertThat(system.client().orchestrators(10))
+            .filteredOn(o -> o.orchestratorId().equals(system.orchestrator().orchestratorId()))
+            .singleElement().satisfies(o -> assertThat(o.stoppedAt()).isNotNull());
         viaSecond.send(viaSecond.completed(batch, batch.steps().get(0)));
         viaSecond.send(viaSecond.completion(batch));
         viaSecond.send(viaSecond.completed(batch, batch.steps().get(0)));
