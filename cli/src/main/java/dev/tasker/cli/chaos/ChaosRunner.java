@@ -27,18 +27,38 @@ public final class ChaosRunner {
     Path logs = Path.of(".tasker", "chaos");
     Path templates = writeTemplates();
     List<ChaosResult> results = new ArrayList<>();
+    int errors = 0;
     try (ChaosPostgres postgres = ChaosPostgres.start()) {
       ChaosScenarios runner = new ChaosScenarios(postgres, logs, templates, tasks);
       for (String scenario : scenarios) {
-        ChaosResult result = runner.run(scenario);
-        results.add(result);
-        out.println(result.line());
+        try {
+          ChaosResult result = runner.run(scenario);
+          results.add(result);
+          out.println(result.line());
+        } catch (InterruptedException e) {
+          throw e;
+        } catch (Exception e) {
+          // A scenario that cannot run (no root for a network namespace, say) fails, with the
+          // reason; the others still run.
+          errors++;
+          out.println("chaos: scenario=" + scenario + " error=" + (e.getMessage() != null ? e.getMessage() : e));
+        }
+        printNotes(logs.resolve(scenario), scenario, out);
       }
     }
-    long failed = results.stream().filter(r -> !r.passed()).count();
-    out.println("chaos: scenarios=" + results.size() + " passed=" + (results.size() - failed) + " failed=" + failed
+    long failed = results.stream().filter(r -> !r.passed()).count() + errors;
+    out.println("chaos: scenarios=" + scenarios.size() + " passed=" + (scenarios.size() - failed) + " failed=" + failed
         + " logs=" + logs);
     return failed == 0;
+  }
+
+  private static void printNotes(Path scenarioLogs, String scenario, PrintStream out) throws IOException {
+    Path notes = ChaosRun.notesIn(scenarioLogs);
+    if (Files.exists(notes)) {
+      for (String note : Files.readAllLines(notes)) {
+        out.println("chaos: scenario=" + scenario + " note: " + note);
+      }
+    }
   }
 
   private static Path writeTemplates() throws IOException {
