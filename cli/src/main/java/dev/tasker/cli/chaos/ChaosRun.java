@@ -312,6 +312,16 @@ final class ChaosRun implements AutoCloseable {
   }
 
   long queryLong(String sql, Object... parameters) throws SQLException {
+    Object value = queryValue(sql, parameters);
+    return value == null ? 0 : ((Number) value).longValue();
+  }
+
+  String queryText(String sql, Object... parameters) throws SQLException {
+    return String.valueOf(queryValue(sql, parameters));
+  }
+
+  /** The first column of the first row. */
+  private Object queryValue(String sql, Object... parameters) throws SQLException {
     try (Connection connection = pool.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
@@ -319,7 +329,7 @@ final class ChaosRun implements AutoCloseable {
       }
       try (ResultSet rs = statement.executeQuery()) {
         rs.next();
-        return rs.getLong(1);
+        return rs.getObject(1);
       }
     }
   }

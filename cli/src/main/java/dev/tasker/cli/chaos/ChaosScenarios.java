@@ -121,14 +121,13 @@ public final class ChaosScenarios {
     }
     run.note("registered again " + Duration.between(healed, Instant.now()).toMillis() + " ms after the heal");
     run.awaitFinished(ids, FINISH);
-    run.note("results " + victim + " kept through the partition and sent after the heal: " + run.queryLong("""
-        SELECT count(*) FROM tasker.step_execution_batch_received_results r
-          JOIN tasker.step_execution_batches b ON b.batch_id = r.batch_id
-         WHERE r.worker_id = ? AND r.received_at > ? AND b.created_at < ?
-        """, victim, Timestamp.from(healed), Timestamp.from(fault)) + ", of them refused: " + run.queryLong("""
-        SELECT count(*) FROM tasker.step_execution_batch_received_results r
-          JOIN tasker.step_execution_batches b ON b.batch_id = r.batch_id
-         WHERE r.worker_id = ? AND r.received_at > ? AND b.created_at < ? AND r.outcome = 'rejected'
+    run.note("results " + victim + " kept through the partition and sent after the heal, by outcome: " + run.queryText("""
+        SELECT coalesce(string_agg(outcome || '=' || n, ' ' ORDER BY outcome), 'none')
+          FROM (SELECT r.outcome, count(*) AS n
+                  FROM tasker.step_execution_batch_received_results r
+                  JOIN tasker.step_execution_batches b ON b.batch_id = r.batch_id
+                 WHERE r.worker_id = ? AND r.received_at > ? AND b.created_at < ?
+                 GROUP BY r.outcome) kept
         """, victim, Timestamp.from(healed), Timestamp.from(fault)));
     // Its steps must have run elsewhere while the link was still down.
     return result(run, ids, rerunSince(run, fault, victim), PARTITION.toMillis());

@@ -70,7 +70,7 @@ class ChaosIT {
   void a_partitioned_worker_registers_again_and_its_kept_results_are_refused() {
     assertThat(output).contains("chaos: scenario=partition_worker note: registered again")
         .containsPattern("chaos: scenario=partition_worker note: results \\S+ kept through the partition and sent"
-            + " after the heal: [1-9]\\d*, of them refused: [1-9]");
+            + " after the heal, by outcome: .*rejected=[1-9]");
   }
 
   @Test
