@@ -3,6 +3,7 @@ package dev.tasker.cli.chaos;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ public final class ChaosRunner {
     try (ChaosPostgres postgres = ChaosPostgres.start()) {
       ChaosScenarios runner = new ChaosScenarios(postgres, logs, templates, tasks);
       for (String scenario : scenarios) {
+        Path trace = logs.resolve(scenario).resolve("error.log");
+        Files.deleteIfExists(trace);
         try {
           ChaosResult result = runner.run(scenario);
           results.add(result);
@@ -41,7 +44,12 @@ public final class ChaosRunner {
           // A scenario that cannot run (no root for a network namespace, say) fails, with the
           // reason; the others still run.
           errors++;
-          out.println("chaos: scenario=" + scenario + " error=" + (e.getMessage() != null ? e.getMessage() : e));
+          Files.createDirectories(trace.getParent());
+          try (PrintStream file = new PrintStream(trace.toFile(), StandardCharsets.UTF_8)) {
+            e.printStackTrace(file);
+          }
+          out.println("chaos: scenario=" + scenario + " error=" + (e.getMessage() != null ? e.getMessage() : e)
+              + " (stack trace: " + trace + ")");
         }
         printNotes(logs.resolve(scenario), scenario, out);
       }
