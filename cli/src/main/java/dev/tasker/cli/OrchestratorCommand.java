@@ -40,6 +40,11 @@ final class OrchestratorCommand implements Callable<Integer> {
   @Option(names = "--endpoint", description = "Endpoint to bind; repeat for several (overrides the config).")
   List<String> endpoints = new ArrayList<>();
 
+  @Option(names = "--advertise", description = "Endpoint workers on other hosts should use to reach this orchestrator"
+      + " (sent to workers of the other orchestrators on the same database); repeat for several (the"
+      + " advertised_endpoints setting). Default: the bound ones, a wildcard host replaced by this host's name.")
+  List<String> advertised = new ArrayList<>();
+
   @Option(names = "--allow-insecure", description = "Allow endpoints other hosts can reach, unencrypted"
       + " (the allow_insecure setting); only on a network you trust.")
   boolean allowInsecure;
@@ -55,6 +60,9 @@ final class OrchestratorCommand implements Callable<Integer> {
     }
     if (allowInsecure) {
       env.put("TASKER_ALLOW_INSECURE", "true");
+    }
+    if (!advertised.isEmpty()) {
+      env.put("TASKER_ADVERTISED_ENDPOINTS", String.join(",", advertised));
     }
     OrchestratorConfig settings = OrchestratorConfig.load(config, env);
     TemplateRegistry registry =

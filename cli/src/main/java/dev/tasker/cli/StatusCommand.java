@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.tasker.orchestrator.BatchCounts;
 import dev.tasker.orchestrator.ConnectionPools;
 import dev.tasker.orchestrator.Discrepancy;
+import dev.tasker.orchestrator.OrchestratorConfig;
+import dev.tasker.orchestrator.OrchestratorSnapshot;
 import dev.tasker.orchestrator.StateCounts;
 import dev.tasker.orchestrator.StepSnapshot;
 import dev.tasker.orchestrator.TaskSnapshot;
@@ -49,6 +51,14 @@ final class StatusCommand implements Callable<Integer> {
       BatchCounts batches = client.batchCounts();
       System.out.println("batches: " + batches.byState() + " reconciliation=" + batches.byReconciliation()
           + " discrepancies=" + batches.discrepancies());
+      long liveness = OrchestratorConfig.DEFAULT_HEARTBEAT_INTERVAL_MS * OrchestratorConfig.DEFAULT_HEARTBEAT_LIVENESS;
+      for (OrchestratorSnapshot orchestrator : client.orchestrators(20)) {
+        String state = orchestrator.stoppedAt() != null ? "stopped"
+            : orchestrator.alive(liveness) ? "running" : "silent";
+        System.out.println("orchestrator: " + orchestrator.orchestratorId() + " state=" + state + " host="
+            + orchestrator.host() + " endpoints=" + orchestrator.endpoints() + " started=" + orchestrator.startedAt()
+            + " last_heartbeat=" + orchestrator.sinceHeartbeatMs() + "ms_ago");
+      }
       for (WorkerSnapshot worker : client.workers()) {
         System.out.println("worker: " + worker.workerId() + " " + worker.language() + " state=" + worker.state()
             + " concurrency=" + worker.concurrency() + " last_heartbeat=" + worker.lastHeartbeatAt()

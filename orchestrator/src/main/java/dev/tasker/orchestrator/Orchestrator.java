@@ -6,6 +6,7 @@ import dev.tasker.orchestrator.internal.deadlines.DeadlineSweeper;
 import dev.tasker.orchestrator.internal.dispatch.BatchDispatcher;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSignal;
+import dev.tasker.orchestrator.internal.notify.PeerNotifier;
 import dev.tasker.orchestrator.internal.notify.ReadyListener;
 import dev.tasker.orchestrator.internal.results.ApplierRouting;
 import dev.tasker.orchestrator.internal.results.ResultApplier;
@@ -140,8 +141,9 @@ public final class Orchestrator implements AutoCloseable {
     long grace = config.heartbeatIntervalMs() * (config.heartbeatLiveness() + 1);
     sweeper = new DeadlineSweeper(dataSource, backoff, self, signal::wake,
         delayMs -> dispatcher.retryScheduled(delayMs), grace, config.sweepIntervalMs());
-    dispatcher = new BatchDispatcher(dataSource, registry, gateway, signal, dispatch, sweeper::deadlineSet);
-    listener = new ReadyListener(dataSource, signal::wake);
+    dispatcher = new BatchDispatcher(dataSource, registry, gateway, signal, dispatch, sweeper::deadlineSet,
+        new PeerNotifier(dataSource, orchestratorId, () -> peers.peers().size() > 1));
+    listener = new ReadyListener(dataSource, orchestratorId, signal::wake);
     for (int i = 0; i < appliers.size(); i++) {
       startThread(appliers.get(i), appliers.size() == 1 ? "tasker-result-applier" : "tasker-result-applier-" + i);
     }

@@ -93,6 +93,14 @@ public final class TaskerClient {
     return queries.statesOf(taskIds);
   }
 
+  /**
+   * The orchestrators registered on this database, newest first (at most {@code limit}): running,
+   * stopped, or silent (crashed; rows are forgotten a week after they stop beating).
+   */
+  public List<OrchestratorSnapshot> orchestrators(int limit) {
+    return queries.orchestrators(limit);
+  }
+
   /** Every worker recorded, with its last known state. */
   public List<WorkerSnapshot> workers() {
     return queries.workers();

@@ -12,7 +12,7 @@ import java.util.List;
  * @param state active, draining, gone (said goodbye) or dead (missed its heartbeats)
  * @param handlers the handlers it serves
  * @param concurrency its credit
- * @param lastHeartbeatAt when it was last heard from (recorded every few heartbeats)
+ * @param lastHeartbeatAt when it was last heard from (recorded every heartbeat interval, by the database's clock)
  */
 public record WorkerSnapshot(
     String workerId,

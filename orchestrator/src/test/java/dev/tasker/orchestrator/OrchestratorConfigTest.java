@@ -44,6 +44,16 @@ class OrchestratorConfigTest {
   }
 
   @Test
+  void advertised_endpoints_are_tcp_endpoints_and_default_to_none() {
+    assertThat(OrchestratorConfig.load(null, Map.of()).advertisedEndpoints()).isEmpty();
+    assertThat(OrchestratorConfig.load(null, Map.of("TASKER_ADVERTISED_ENDPOINTS", "tcp://orch-a:5555, tcp://10.0.0.5:5555"))
+        .advertisedEndpoints()).containsExactly("tcp://orch-a:5555", "tcp://10.0.0.5:5555");
+    assertThatThrownBy(() -> OrchestratorConfig.load(null, Map.of("TASKER_ADVERTISED_ENDPOINTS", "inproc://tasker")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("advertised_endpoints: 'inproc://tasker' must be a tcp://host:port endpoint");
+  }
+
+  @Test
   void endpoints_from_the_environment_are_comma_separated() {
     OrchestratorConfig config = OrchestratorConfig.load(
         null, Map.of("TASKER_ENDPOINTS", "tcp://127.0.0.1:1, tcp://localhost:2"));

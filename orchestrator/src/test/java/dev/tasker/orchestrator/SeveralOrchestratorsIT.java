@@ -23,17 +23,24 @@ import org.junit.jupiter.api.Test;
 class SeveralOrchestratorsIT {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
+  /** Heartbeats missed before a worker or orchestrator counts as gone: 1.2 s at 200 ms, lenient on a busy machine. */
+  private static final int LIVENESS = 6;
+
+  private static OrchestratorConfig config() {
+    return OrchestratorConfig.builder().endpoints("tcp://127.0.0.1:0").heartbeatIntervalMs(200)
+        .heartbeatLiveness(LIVENESS).poolSize(8).build();
+  }
 
   @Test
   void a_second_orchestrator_leaves_the_steps_held_by_the_first_ones_workers_alone() throws Exception {
-    try (TaskerTestSystem system = TaskerTestSystem.start(TestOrchestratorConfigs.fastHeartbeat());
+    try (TaskerTestSystem system = TaskerTestSystem.start(config());
         RawWorker worker = new RawWorker(system.tasker.endpoint(), "raw-" + Ids.newId())) {
       worker.register(1, "tests.raw");
       UUID taskId = system.submit("raw", Map.of()).taskId();
-      StepBatchRequest batch = worker.receive(StepBatchRequest.class, WAIT);
+      StepBatchRequest batch = batchFor(worker);
 
       try (Orchestrator second = secondOrchestrator(system)) {
-        // Well past the second one's start-up grace (4 heartbeats) and several liveness windows.
+        // Well past the second one's start-up grace (7 heartbeats) and two liveness windows.
         Message meanwhile = worker.pollAlive(Duration.ofSeconds(3));
         assertThat(meanwhile).as("a message while holding the step").isNull();
         assertThat(system.count("SELECT count(*) FROM tasker.workflow_step_transitions WHERE metadata->>'reason'"
@@ -45,24 +52,30 @@ class SeveralOrchestratorsIT {
 
         assertThat(task.state()).isEqualTo(TaskState.COMPLETE);
         assertThat(task.steps().get(0).attempts()).isEqualTo(1);
-        assertThat(system.count("SELECT count(*) FROM tasker.orchestrators WHERE stopped_at IS NULL")).isEqualTo(2);
+        assertThat(system.client().orchestrators(10))
+            .filteredOn(o -> o.alive(LIVENESS * 200))
+            .extracting(OrchestratorSnapshot::orchestratorId)
+            .containsExactlyInAnyOrder(system.orchestrator().orchestratorId(), second.orchestratorId());
       }
     }
   }
 
   @Test
   void results_of_a_stopped_orchestrators_batch_are_applied_once_by_another() throws Exception {
-    try (TaskerTestSystem system = TaskerTestSystem.start(TestOrchestratorConfigs.fastHeartbeat());
+    try (TaskerTestSystem system = TaskerTestSystem.start(config());
         Orchestrator second = secondOrchestrator(system)) {
       String workerId = "raw-" + Ids.newId();
       try (RawWorker viaFirst = new RawWorker(system.tasker.endpoint(), workerId);
           RawWorker viaSecond = new RawWorker(second.tcpEndpoint(), workerId)) {
         viaFirst.register(1, "tests.raw");
         UUID taskId = system.submit("raw", Map.of()).taskId();
-        StepBatchRequest batch = viaFirst.receive(StepBatchRequest.class, WAIT);
+        StepBatchRequest batch = batchFor(viaFirst);
         viaSecond.registerHolding(List.of(batch.batchId()), 1, "tests.raw");
 
         system.orchestrator().close();
+        assertThat(system.client().orchestrators(10))
+            .filteredOn(o -> o.orchestratorId().equals(system.orchestrator().orchestratorId()))
+            .singleElement().satisfies(o -> assertThat(o.stoppedAt()).isNotNull());
         viaSecond.send(viaSecond.completed(batch, batch.steps().get(0)));
         viaSecond.send(viaSecond.completion(batch));
         viaSecond.send(viaSecond.completed(batch, batch.steps().get(0)));
@@ -88,14 +101,14 @@ class SeveralOrchestratorsIT {
 
   @Test
   void a_stopped_orchestrators_steps_held_by_a_vanished_worker_are_taken_over_by_a_running_one() throws Exception {
-    try (TaskerTestSystem system = TaskerTestSystem.start(TestOrchestratorConfigs.fastHeartbeat());
+    try (TaskerTestSystem system = TaskerTestSystem.start(config());
         Orchestrator second = secondOrchestrator(system);
         RawWorker survivor = new RawWorker(second.tcpEndpoint(), "raw-" + Ids.newId())) {
       UUID taskId;
       try (RawWorker vanished = new RawWorker(system.tasker.endpoint(), "raw-" + Ids.newId())) {
         vanished.register(1, "tests.raw");
         taskId = system.submit("raw", Map.of()).taskId();
-        vanished.receive(StepBatchRequest.class, WAIT);
+        batchFor(vanished);
         system.orchestrator().close();
       }
       long stopped = System.nanoTime();
@@ -117,14 +130,14 @@ class SeveralOrchestratorsIT {
   @Test
   void a_worker_registering_elsewhere_gets_the_steps_it_never_received_from_a_stopped_orchestrator_again()
       throws Exception {
-    try (TaskerTestSystem system = TaskerTestSystem.start(TestOrchestratorConfigs.fastHeartbeat());
+    try (TaskerTestSystem system = TaskerTestSystem.start(config());
         Orchestrator second = secondOrchestrator(system)) {
       String workerId = "raw-" + Ids.newId();
       try (RawWorker viaFirst = new RawWorker(system.tasker.endpoint(), workerId);
           RawWorker viaSecond = new RawWorker(second.tcpEndpoint(), workerId)) {
         viaFirst.register(1, "tests.raw");
         UUID taskId = system.submit("raw", Map.of()).taskId();
-        viaFirst.receive(StepBatchRequest.class, WAIT);
+        batchFor(viaFirst);
         system.orchestrator().close();
 
         viaSecond.registerHolding(List.of(), 1, "tests.raw");
@@ -136,6 +149,72 @@ class SeveralOrchestratorsIT {
         assertThat(again.steps().get(0).metadata().attempt()).isEqualTo(2);
         assertThat(task.state()).isEqualTo(TaskState.COMPLETE);
       }
+    }
+  }
+
+  @Test
+  void a_batch_the_workers_hello_did_not_list_runs_again_when_its_orchestrator_dies_after_that_hello()
+      throws Exception {
+    try (TaskerTestSystem system = TaskerTestSystem.start(config());
+        Orchestrator second = secondOrchestrator(system)) {
+      String workerId = "raw-" + Ids.newId();
+      try (RawWorker viaFirst = new RawWorker(system.tasker.endpoint(), workerId);
+          RawWorker viaSecond = new RawWorker(second.tcpEndpoint(), workerId)) {
+        viaFirst.register(1, "tests.raw");
+        UUID taskId = system.submit("raw", Map.of()).taskId();
+        // The batch is sent; the worker acts as if it never arrived, and says so while the first
+        // orchestrator is still alive: nothing may happen yet.
+        batchFor(viaFirst);
+        viaSecond.registerHolding(List.of(), 1, "tests.raw");
+        for (int i = 0; i < 15; i++) {
+          viaFirst.heartbeat();
+          assertThat(viaSecond.pollAlive(Duration.ofMillis(100))).as("a batch while its orchestrator lives").isNull();
+        }
+
+        system.orchestrator().close();
+        StepBatchRequest again = (StepBatchRequest) viaSecond.pollAlive(WAIT);
+        viaSecond.send(viaSecond.completed(again, again.steps().get(0)));
+        viaSecond.send(viaSecond.completion(again));
+        TaskSnapshot task = system.awaitFinished(taskId);
+
+        assertThat(again.steps().get(0).metadata().attempt()).isEqualTo(2);
+        assertThat(task.state()).isEqualTo(TaskState.COMPLETE);
+        assertThat(system.count("SELECT count(*) FROM tasker.workflow_step_transitions WHERE metadata->>'reason'"
+            + " = 'taken_over'")).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void a_step_made_ready_where_no_worker_serves_it_wakes_the_orchestrator_whose_worker_does() throws Exception {
+    OrchestratorConfig sleepy = OrchestratorConfig.builder().endpoints("tcp://127.0.0.1:0").heartbeatIntervalMs(200)
+        .heartbeatLiveness(LIVENESS).poolSize(8).sweepIntervalMs(120_000).build();
+    try (TaskerTestSystem system = TaskerTestSystem.start(config());
+        Orchestrator second = Orchestrator.builder().config(sleepy).dataSource(system.tasker.dataSource())
+            .templates(system.templates()).build().start();
+        RawWorker gates = new RawWorker(system.tasker.endpoint(), "raw-" + Ids.newId());
+        RawWorker readers = new RawWorker(second.tcpEndpoint(), "raw-" + Ids.newId())) {
+      gates.register(1, "tests.gate");
+      readers.register(1, "tests.reads_gate");
+      // Long enough for the first orchestrator's registry heartbeat to see the second one.
+      for (int i = 0; i < 5; i++) {
+        gates.heartbeat();
+        assertThat(readers.pollAlive(Duration.ofMillis(100))).isNull();
+      }
+      system.submit("gated", Map.of("n", UUID.randomUUID().toString()));
+      StepBatchRequest gate = batchFor(gates);
+      readers.heartbeat();
+
+      long completed = System.nanoTime();
+      gates.send(gates.completed(gate, gate.steps().get(0)));
+      gates.send(gates.completion(gate));
+      Message next = readers.pollAlive(WAIT);
+      long wokenMs = (System.nanoTime() - completed) / 1_000_000;
+
+      assertThat(next).isInstanceOf(StepBatchRequest.class);
+      assertThat(((StepBatchRequest) next).steps().get(0).stepName()).isEqualTo("after_gate");
+      assertThat(wokenMs).as("ms until the second orchestrator (sweeping every 2 minutes) dispatched it")
+          .isLessThan(10_000);
     }
   }
 
@@ -156,9 +235,19 @@ class SeveralOrchestratorsIT {
     }
   }
 
+  /**
+   * The next message, which must be a batch, heartbeating meanwhile: with a 200 ms heartbeat a
+   * worker that waits silently on a busy machine would be declared dead.
+   */
+  private static StepBatchRequest batchFor(RawWorker worker) {
+    Message message = worker.pollAlive(WAIT);
+    assertThat(message).as("a batch for " + worker.workerId).isInstanceOf(StepBatchRequest.class);
+    return (StepBatchRequest) message;
+  }
+
   private static Orchestrator secondOrchestrator(TaskerTestSystem system) {
     return Orchestrator.builder()
-        .config(TestOrchestratorConfigs.fastHeartbeat())
+        .config(config())
         .dataSource(system.tasker.dataSource())
         .templates(system.templates())
         .build()

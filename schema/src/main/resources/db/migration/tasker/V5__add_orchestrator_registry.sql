@@ -24,3 +24,8 @@ CREATE FUNCTION orchestrator_alive(id text, liveness_ms bigint) RETURNS boolean
                       AND o.heartbeat_at > now() - liveness_ms * interval '1 millisecond')
 $$;
 
+
+-- The batches a worker said it holds in its latest HELLO, and when (database clock). A batch made
+-- before that HELLO by an orchestrator that is now gone, and not in the list, never reached the
+-- worker: the takeover runs its steps again, also when the orchestrator died after the HELLO.
+ALTER TABLE workers ADD COLUMN held_batches uuid[], ADD COLUMN held_reported_at timestamptz;

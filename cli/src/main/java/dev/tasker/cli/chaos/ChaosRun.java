@@ -2,6 +2,7 @@ package dev.tasker.cli.chaos;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tasker.orchestrator.ConnectionPools;
+import dev.tasker.orchestrator.OrchestratorConfig;
 import dev.tasker.orchestrator.TaskRequest;
 import dev.tasker.orchestrator.TaskState;
 import dev.tasker.orchestrator.TaskerClient;
@@ -12,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,8 +28,9 @@ import java.util.UUID;
 
 /**
  * One chaos scenario's system: its own database, an orchestrator process, worker processes
- * (connected directly or through a {@link FaultProxy}), and a client that submits tasks and reads
- * the outcome from the database.
+ * (connected directly or through a {@link FaultProxy}, in the root network namespace or in a
+ * {@link NetworkNamespace} of their own), and a client that submits tasks and reads the outcome
+ * from the database.
  */
 final class ChaosRun implements AutoCloseable {
 
@@ -41,6 +44,8 @@ final class ChaosRun implements AutoCloseable {
   private final HikariDataSource pool;
   final TaskerClient client;
   private final List<ChildProcess> workers = new ArrayList<>();
+  private final List<String> orchestratorHosts = new ArrayList<>(List.of("127.0.0.1"));
+  private final List<NetworkNamespace> namespaces = new ArrayList<>();
   private ChildProcess orchestrator;
   private FaultProxy proxy;
   private int orchestratorStarts;
@@ -52,6 +57,7 @@ final class ChaosRun implements AutoCloseable {
     this.templates = templates;
     this.orchestratorPort = ChaosPostgres.freePort();
     Files.createDirectories(logs);
+    Files.deleteIfExists(notesIn(logs));
     this.pool = ConnectionPools.open(database, 4, "tasker-chaos-" + scenario);
     this.client = new TaskerClient(pool, TemplateRegistry.empty());
   }
@@ -61,14 +67,46 @@ final class ChaosRun implements AutoCloseable {
   }
 
   String orchestratorEndpoint() {
-    return "tcp://127.0.0.1:" + orchestratorPort;
+    return orchestratorEndpoint("127.0.0.1");
+  }
+
+  /** The orchestrator's endpoint on {@code host}, one of loopback and {@link #exposeOrchestratorOn}'s. */
+  String orchestratorEndpoint(String host) {
+    return "tcp://" + host + ":" + orchestratorPort;
+  }
+
+  /**
+   * A new network namespace joined to this one by a private link, deleted by {@link #close()}
+   * after the processes in it are killed.
+   *
+   * @throws IllegalStateException saying why, when namespaces cannot be made here (not root, no {@code ip})
+   */
+  NetworkNamespace newNamespace() {
+    NetworkNamespace namespace = NetworkNamespace.create();
+    namespaces.add(namespace);
+    return namespace;
+  }
+
+  /**
+   * Makes orchestrators started from now on bind {@code host} too (same port), with
+   * {@code allow_insecure}: for the private link of a {@link NetworkNamespace}, which no other host
+   * can reach.
+   */
+  void exposeOrchestratorOn(String host) {
+    orchestratorHosts.add(host);
   }
 
   /** Starts an orchestrator process and waits until it accepts connections. */
   void startOrchestrator() throws Exception {
     orchestratorStarts++;
-    orchestrator = ChildProcess.start("orchestrator-" + orchestratorStarts,
-        List.of("orchestrator", "--endpoint", orchestratorEndpoint(), "--templates", templates.toString()),
+    List<String> arguments = new ArrayList<>(List.of("orchestrator", "--templates", templates.toString()));
+    for (String host : orchestratorHosts) {
+      arguments.addAll(List.of("--endpoint", orchestratorEndpoint(host)));
+    }
+    if (!OrchestratorConfig.exposed(orchestratorHosts.stream().map(this::orchestratorEndpoint).toList()).isEmpty()) {
+      arguments.add("--allow-insecure");
+    }
+    orchestrator = ChildProcess.start("orchestrator-" + orchestratorStarts, arguments,
         Map.of("TASKER_DATABASE_URL", database.jdbcUrl()),
         logs.resolve("orchestrator-" + orchestratorStarts + ".log"));
     long deadline = System.nanoTime() + STARTUP.toNanos();
@@ -80,13 +118,32 @@ final class ChaosRun implements AutoCloseable {
     }
   }
 
+  /** Appends a line to the scenario's {@code notes.log}, which {@code tasker chaos} prints after its result. */
+  void note(String line) throws IOException {
+    Files.writeString(notes(), line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  /** The scenario's notes file (see {@link #note}). */
+  static Path notesIn(Path logs) {
+    return logs.resolve("notes.log");
+  }
+
+  private Path notes() {
+    return notesIn(logs);
+  }
+
   ChildProcess orchestrator() {
     return orchestrator;
   }
 
   /** Puts a fault-injecting proxy in front of the orchestrator; workers started later use it. */
   void useProxy(FaultSettings.Builder settings) {
-    proxy = new FaultProxy(settings.frontendEndpoint("tcp://127.0.0.1:0").backendEndpoint(orchestratorEndpoint()).build());
+    useProxy(settings, "127.0.0.1");
+  }
+
+  /** {@link #useProxy(FaultSettings.Builder)} with the proxy's frontend on {@code host}, a free port. */
+  void useProxy(FaultSettings.Builder settings, String host) {
+    proxy = new FaultProxy(settings.frontendEndpoint("tcp://" + host + ":0").backendEndpoint(orchestratorEndpoint()).build());
     proxy.start();
   }
 
@@ -94,22 +151,45 @@ final class ChaosRun implements AutoCloseable {
     return proxy;
   }
 
-  /** Starts {@code count} chaos worker processes and waits until all have registered. */
+  /**
+   * Starts {@code count} chaos worker processes, connected to the proxy if there is one, and waits
+   * until all have registered. Workers are numbered in start order: {@code chaos-<scenario>-<n>}.
+   */
   void startWorkers(int count) throws Exception {
     String endpoint = proxy != null ? proxy.frontendEndpoint() : orchestratorEndpoint();
     List<String> ids = new ArrayList<>();
-    for (int i = 1; i <= count; i++) {
-      String id = "chaos-" + scenario + "-" + i;
-      ids.add(id);
-      workers.add(ChildProcess.start(id,
-          List.of("worker", "--endpoint", endpoint, "--handlers", "chaos", "--worker-id", id, "--concurrency", "4",
-              "--drain-timeout-seconds", "10"),
-          Map.of(), logs.resolve(id + ".log")));
+    for (int i = 0; i < count; i++) {
+      ids.add(launchWorker(List.of(), endpoint));
     }
+    awaitRegistered(ids);
+  }
+
+  /**
+   * Starts a chaos worker process inside {@code namespace}, connected to {@code endpoint} (an
+   * address on the namespace's link), and waits until it has registered.
+   *
+   * @return the worker's id
+   */
+  String startWorkerIn(NetworkNamespace namespace, String endpoint) throws Exception {
+    String id = launchWorker(namespace.launcher(), endpoint);
+    awaitRegistered(List.of(id));
+    return id;
+  }
+
+  private String launchWorker(List<String> launcher, String endpoint) throws IOException {
+    String id = "chaos-" + scenario + "-" + (workers.size() + 1);
+    workers.add(ChildProcess.start(id, launcher,
+        List.of("worker", "--endpoint", endpoint, "--handlers", "chaos", "--worker-id", id, "--concurrency", "4",
+            "--drain-timeout-seconds", "10"),
+        Map.of(), logs.resolve(id + ".log")));
+    return id;
+  }
+
+  private void awaitRegistered(List<String> ids) throws InterruptedException {
     long deadline = System.nanoTime() + STARTUP.toNanos();
-    while (countActive(ids) < count) {
+    while (countActive(ids) < ids.size()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(scenario + ": workers did not register; see " + logs);
+        throw new IllegalStateException(scenario + ": workers " + ids + " did not register; see " + logs);
       }
       Thread.sleep(100);
     }
@@ -117,6 +197,33 @@ final class ChaosRun implements AutoCloseable {
 
   ChildProcess worker(int index) {
     return workers.get(index);
+  }
+
+  /**
+   * Waits until the worker's row is in {@code state} ({@code active}, {@code dead}, ...).
+   *
+   * @return whether it was, before {@code timeout} passed
+   */
+  boolean awaitWorkerState(String workerId, String state, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Connection connection = pool.getConnection();
+          PreparedStatement statement = connection.prepareStatement(
+              "SELECT count(*) FROM tasker.workers WHERE worker_id = ? AND state = ?")) {
+        statement.setString(1, workerId);
+        statement.setString(2, state);
+        try (ResultSet rs = statement.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) > 0) {
+            return true;
+          }
+        }
+      } catch (SQLException e) {
+        // the database may be restarting
+      }
+      Thread.sleep(50);
+    }
+    return false;
   }
 
   /** Creates {@code count} tasks of a chaos template. */
@@ -204,12 +311,26 @@ final class ChaosRun implements AutoCloseable {
     }
   }
 
-  long queryLong(String sql) throws SQLException {
+  long queryLong(String sql, Object... parameters) throws SQLException {
+    Object value = queryValue(sql, parameters);
+    return value == null ? 0 : ((Number) value).longValue();
+  }
+
+  String queryText(String sql, Object... parameters) throws SQLException {
+    return String.valueOf(queryValue(sql, parameters));
+  }
+
+  /** The first column of the first row. */
+  private Object queryValue(String sql, Object... parameters) throws SQLException {
     try (Connection connection = pool.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql);
-        ResultSet rs = statement.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setObject(i + 1, parameters[i]);
+      }
+      try (ResultSet rs = statement.executeQuery()) {
+        rs.next();
+        return rs.getObject(1);
+      }
     }
   }
 
@@ -236,18 +357,25 @@ final class ChaosRun implements AutoCloseable {
     }
   }
 
-  /** Kills every process: the scenario is measured, nothing is left to drain. */
+  /**
+   * Kills every process (the scenario is measured, nothing is left to drain), then deletes the
+   * network namespaces, empty by then.
+   */
   @Override
   public void close() throws InterruptedException {
-    for (ChildProcess worker : workers) {
-      worker.kill();
+    try {
+      for (ChildProcess worker : workers) {
+        worker.kill();
+      }
+      if (proxy != null) {
+        proxy.close();
+      }
+      if (orchestrator != null) {
+        orchestrator.kill();
+      }
+    } finally {
+      namespaces.forEach(NetworkNamespace::close);
+      pool.close();
     }
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (orchestrator != null) {
-      orchestrator.kill();
-    }
-    pool.close();
   }
 }

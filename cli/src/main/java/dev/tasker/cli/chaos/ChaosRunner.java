@@ -3,6 +3,7 @@ package dev.tasker.cli.chaos;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,18 +28,45 @@ public final class ChaosRunner {
     Path logs = Path.of(".tasker", "chaos");
     Path templates = writeTemplates();
     List<ChaosResult> results = new ArrayList<>();
+    int errors = 0;
     try (ChaosPostgres postgres = ChaosPostgres.start()) {
       ChaosScenarios runner = new ChaosScenarios(postgres, logs, templates, tasks);
       for (String scenario : scenarios) {
-        ChaosResult result = runner.run(scenario);
-        results.add(result);
-        out.println(result.line());
+        Path trace = logs.resolve(scenario).resolve("error.log");
+        Files.deleteIfExists(trace);
+        try {
+          ChaosResult result = runner.run(scenario);
+          results.add(result);
+          out.println(result.line());
+        } catch (InterruptedException e) {
+          throw e;
+        } catch (Exception e) {
+          // A scenario that cannot run (no root for a network namespace, say) fails, with the
+          // reason; the others still run.
+          errors++;
+          Files.createDirectories(trace.getParent());
+          try (PrintStream file = new PrintStream(trace.toFile(), StandardCharsets.UTF_8)) {
+            e.printStackTrace(file);
+          }
+          out.println("chaos: scenario=" + scenario + " error=" + (e.getMessage() != null ? e.getMessage() : e)
+              + " (stack trace: " + trace + ")");
+        }
+        printNotes(logs.resolve(scenario), scenario, out);
       }
     }
-    long failed = results.stream().filter(r -> !r.passed()).count();
-    out.println("chaos: scenarios=" + results.size() + " passed=" + (results.size() - failed) + " failed=" + failed
+    long failed = results.stream().filter(r -> !r.passed()).count() + errors;
+    out.println("chaos: scenarios=" + scenarios.size() + " passed=" + (scenarios.size() - failed) + " failed=" + failed
         + " logs=" + logs);
     return failed == 0;
+  }
+
+  private static void printNotes(Path scenarioLogs, String scenario, PrintStream out) throws IOException {
+    Path notes = ChaosRun.notesIn(scenarioLogs);
+    if (Files.exists(notes)) {
+      for (String note : Files.readAllLines(notes)) {
+        out.println("chaos: scenario=" + scenario + " note: " + note);
+      }
+    }
   }
 
   private static Path writeTemplates() throws IOException {

@@ -26,7 +26,16 @@ final class ChildProcess implements AutoCloseable {
   /** Starts {@code tasker <arguments>} with extra environment variables. */
   static ChildProcess start(String name, List<String> arguments, Map<String, String> environment, Path log)
       throws IOException {
-    List<String> command = new ArrayList<>();
+    return start(name, List.of(), arguments, environment, log);
+  }
+
+  /**
+   * Starts {@code tasker <arguments>} through {@code launcher}, a command prefix that execs its
+   * arguments (such as {@link NetworkNamespace#launcher()}), so the process to kill is still the JVM.
+   */
+  static ChildProcess start(String name, List<String> launcher, List<String> arguments,
+      Map<String, String> environment, Path log) throws IOException {
+    List<String> command = new ArrayList<>(launcher);
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every chaos scenario against real processes (an orchestrator process, two worker processes,
- * PostgreSQL): nothing lost, nothing applied twice.
+ * PostgreSQL, network namespaces): nothing lost, nothing applied twice.
  */
 class ChaosIT {
 
@@ -22,26 +22,27 @@ class ChaosIT {
 
   private static boolean passed;
   private static List<String> lines;
+  private static String output;
 
   @BeforeAll
   static void runEveryScenario() throws Exception {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     passed = ChaosRunner.run(ChaosScenarios.ALL, 30, new PrintStream(captured, true, StandardCharsets.UTF_8));
-    String output = captured.toString(StandardCharsets.UTF_8);
+    output = captured.toString(StandardCharsets.UTF_8);
     System.out.print(output);
     lines = output.lines().filter(line -> LINE.matcher(line).matches()).toList();
   }
 
   private static Matcher scenario(String name) {
     return lines.stream().map(LINE::matcher).filter(Matcher::matches).filter(m -> m.group(1).equals(name))
-        .findFirst().orElseThrow(() -> new AssertionError("no line for scenario " + name + " in " + lines));
+        .findFirst().orElseThrow(() -> new AssertionError("no result line for scenario " + name + " in:\n" + output));
   }
 
   @Test
   void every_scenario_prints_its_line_and_the_run_passes() {
-    assertThat(lines).extracting(line -> line.split(" ")[1]).containsExactlyElementsOf(
+    assertThat(lines).as(output).extracting(line -> line.split(" ")[1]).containsExactlyElementsOf(
         ChaosScenarios.ALL.stream().map(name -> "scenario=" + name).toList());
-    assertThat(passed).isTrue();
+    assertThat(passed).as(output).isTrue();
   }
 
   @Test
@@ -57,6 +58,19 @@ class ChaosIT {
   @Test
   void a_killed_workers_steps_run_again_within_five_seconds() {
     assertThat(Long.parseLong(scenario("worker_kill").group(6))).isBetween(0L, 5000L);
+  }
+
+  @Test
+  void a_partitioned_workers_steps_run_elsewhere_before_its_link_heals() {
+    assertThat(Long.parseLong(scenario("partition_worker").group(6)))
+        .isBetween(0L, ChaosScenarios.PARTITION.toMillis());
+  }
+
+  @Test
+  void a_partitioned_worker_registers_again_and_its_kept_results_are_refused() {
+    assertThat(output).contains("chaos: scenario=partition_worker note: registered again")
+        .containsPattern("chaos: scenario=partition_worker note: results \\S+ kept through the partition and sent"
+            + " after the heal, by outcome: .*rejected=[1-9]");
   }
 
   @Test

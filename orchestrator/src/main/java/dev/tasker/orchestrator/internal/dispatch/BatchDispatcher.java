@@ -3,6 +3,7 @@ package dev.tasker.orchestrator.internal.dispatch;
 import dev.tasker.orchestrator.StepState;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.Transactions;
+import dev.tasker.orchestrator.internal.notify.PeerNotifier;
 import dev.tasker.orchestrator.internal.state.TransitionWriter;
 import dev.tasker.orchestrator.internal.transport.RouterGateway;
 import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
@@ -44,6 +45,12 @@ public final class BatchDispatcher implements Runnable {
   private final DispatchSettings settings;
   private final LongConsumer deadlinesSet;
   private volatile boolean readyLeftBehind = true;
+  /**
+   * Ready steps are known to be left: a round claimed all it asked for, or steps were made ready
+   * that nobody here claimed (perhaps for handlers only other orchestrators' workers serve).
+   */
+  private volatile boolean knownLeftBehind;
+  private final PeerNotifier peers;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopRequested;
   /** When the soonest retry hinted by an applier or sweeper is due, in System.nanoTime(); MAX_VALUE: none. */
@@ -63,13 +70,15 @@ public final class BatchDispatcher implements Runnable {
       RouterGateway gateway,
       DispatchSignal signal,
       DispatchSettings settings,
-      LongConsumer deadlinesSet) {
+      LongConsumer deadlinesSet,
+      PeerNotifier peers) {
     this.dataSource = dataSource;
     this.registry = registry;
     this.gateway = gateway;
     this.signal = signal;
     this.settings = settings;
     this.deadlinesSet = deadlinesSet;
+    this.peers = peers;
   }
 
   /** Asks the loop to stop; it sends no batch after returning from its current round. */
@@ -97,6 +106,7 @@ public final class BatchDispatcher implements Runnable {
   /** Tells the dispatcher that steps became ready that nobody claimed. Any thread. */
   public void stepsReady() {
     readyLeftBehind = true;
+    knownLeftBehind = true;
     signal.wake();
   }
 
@@ -175,7 +185,16 @@ public final class BatchDispatcher implements Runnable {
         readyLeftBehind = false;
         break;
       }
+      knownLeftBehind = true;
     }
+    // Steps known to be ready and left for lack of credit here: the other orchestrators' workers
+    // may have some. Not on a mere lack of credit, or two orchestrators would wake each other
+    // forever.
+    if (knownLeftBehind) {
+      knownLeftBehind = false;
+      peers.stepsLeftBehind();
+    }
+    peers.flush();
     return sent;
   }
 
@@ -231,7 +250,7 @@ public final class BatchDispatcher implements Runnable {
   }
 
   private long sleepMillis() {
-    long sleep = settings.sweepIntervalMs();
+    long sleep = Math.min(settings.sweepIntervalMs(), peers.flush());
     if (nextRetryDueNanos != Long.MAX_VALUE) {
       long untilDue = TimeUnit.NANOSECONDS.toMillis(nextRetryDueNanos - System.nanoTime());
       sleep = Math.min(sleep, Math.max(1, untilDue));

@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Listens on the PostgreSQL channel {@value #CHANNEL}, which task creation notifies on commit, and
+ * Listens on the PostgreSQL channel {@value #CHANNEL}, which task creation notifies on commit (as
+ * do other orchestrators that leave ready steps for lack of credit, see {@link PeerNotifier}), and
  * wakes the dispatcher. This is how a task created by another process ({@code tasker submit}) is
  * dispatched at once. It holds one connection of the pool; it reconnects when the connection
  * breaks. One thread.
@@ -26,13 +27,19 @@ public final class ReadyListener implements Runnable {
   private static final int WAIT_MS = 500;
 
   private final DataSource dataSource;
+  private final String orchestratorId;
   private final Runnable wakeDispatcher;
   private final CountDownLatch listening = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopRequested;
 
-  public ReadyListener(DataSource dataSource, Runnable wakeDispatcher) {
+  /**
+   * @param orchestratorId this orchestrator's id: its own {@link PeerNotifier}'s notifications
+   *     (payload: the id) do not wake it
+   */
+  public ReadyListener(DataSource dataSource, String orchestratorId, Runnable wakeDispatcher) {
     this.dataSource = dataSource;
+    this.orchestratorId = orchestratorId;
     this.wakeDispatcher = wakeDispatcher;
   }
 
@@ -49,6 +56,15 @@ public final class ReadyListener implements Runnable {
   /** Waits for the loop to end. */
   public boolean awaitStopped(long timeoutMillis) throws InterruptedException {
     return stopped.await(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private boolean fromOthers(PGNotification[] notifications) {
+    for (PGNotification notification : notifications) {
+      if (!orchestratorId.equals(notification.getParameter())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -68,7 +84,7 @@ public final class ReadyListener implements Runnable {
           PGConnection postgres = connection.unwrap(PGConnection.class);
           while (!stopRequested) {
             PGNotification[] notifications = postgres.getNotifications(WAIT_MS);
-            if (notifications != null && notifications.length > 0) {
+            if (notifications != null && fromOthers(notifications)) {
               wakeDispatcher.run();
             }
           }

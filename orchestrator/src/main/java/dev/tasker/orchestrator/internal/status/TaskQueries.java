@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasker.orchestrator.BatchCounts;
 import dev.tasker.orchestrator.Discrepancy;
+import dev.tasker.orchestrator.OrchestratorSnapshot;
 import dev.tasker.orchestrator.StateCounts;
 import dev.tasker.orchestrator.WorkerSnapshot;
 import dev.tasker.orchestrator.StepSnapshot;
@@ -123,6 +124,27 @@ public final class TaskQueries {
             }
           }
           return workers;
+        });
+  }
+
+  /** Registered orchestrators, newest first, at most {@code limit}. */
+  public List<OrchestratorSnapshot> orchestrators(int limit) {
+    return Transactions.inTransaction(
+        dataSource,
+        "reading orchestrators",
+        connection -> {
+          List<OrchestratorSnapshot> found = new ArrayList<>();
+          try (PreparedStatement statement = connection.prepareStatement(Sql.load(TaskQueries.class, "orchestrators.sql"))) {
+            statement.setInt(1, limit);
+            try (ResultSet rs = statement.executeQuery()) {
+              while (rs.next()) {
+                found.add(new OrchestratorSnapshot(rs.getString(1), rs.getString(2),
+                    List.of((String[]) rs.getArray(3).getArray()), instant(rs.getTimestamp(4)),
+                    instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), rs.getLong(7)));
+              }
+            }
+          }
+          return found;
         });
   }
 

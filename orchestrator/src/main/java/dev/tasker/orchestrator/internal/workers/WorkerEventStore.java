@@ -54,6 +54,11 @@ public final class WorkerEventStore {
       return false;
     }
     if (event instanceof InboundEvent.WorkerRecovered recovered) {
+      try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "record_held_batches.sql"))) {
+        statement.setArray(1, SqlArrays.uuids(connection, recovered.heldBatches()));
+        statement.setString(2, recovered.workerId());
+        statement.executeUpdate();
+      }
       List<HeldStep> notHeld = new ArrayList<>();
       try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "steps_not_held.sql"))) {
         statement.setString(1, recovered.workerId());
