@@ -15,6 +15,7 @@ import dev.tasker.orchestrator.internal.transport.RouterGateway;
 import dev.tasker.orchestrator.internal.transport.TransportSettings;
 import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
 import dev.tasker.protocol.Ids;
+import dev.tasker.protocol.Welcome;
 import dev.tasker.schema.TaskerSchema;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ public final class Orchestrator implements AutoCloseable {
   private List<ResultApplier> appliers;
   private ReadyListener listener;
   private DeadlineSweeper sweeper;
-  private OrchestratorRegistry peers;
+  private volatile OrchestratorRegistry peers;
   private List<String> endpoints = List.of();
   private final List<Thread> threads = new java.util.ArrayList<>();
 
@@ -132,7 +133,7 @@ public final class Orchestrator implements AutoCloseable {
     applier = new ApplierRouting(appliers);
     TransportSettings transport = new TransportSettings(config.endpoints(), config.heartbeatIntervalMs(),
         config.heartbeatLiveness(), config.sendHighWaterMark(), config.receiveHighWaterMark(),
-        config.maxMessageBytes(), orchestratorId, config.encodings());
+        config.maxMessageBytes(), orchestratorId, config.encodings(), this::livePeers);
     gateway = new RouterGateway(transport, context, registry, applier, signal::wake, clock);
     endpoints = gateway.bind();
     peers = new OrchestratorRegistry(dataSource, self,
@@ -159,6 +160,17 @@ public final class Orchestrator implements AutoCloseable {
           exposed);
     }
     return this;
+  }
+
+  private List<Welcome.OrchestratorEndpoints> livePeers() {
+    OrchestratorRegistry registered = peers;
+    if (registered == null) {
+      return List.of();
+    }
+    return registered.peers().stream()
+        .filter(peer -> !peer.endpoints().isEmpty())
+        .map(peer -> new Welcome.OrchestratorEndpoints(peer.orchestratorId(), peer.endpoints()))
+        .toList();
   }
 
   private void startThread(Runnable runnable, String name) {

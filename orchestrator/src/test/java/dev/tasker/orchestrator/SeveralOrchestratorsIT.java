@@ -3,10 +3,12 @@ package dev.tasker.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tasker.orchestrator.internal.cluster.MaintenanceLock;
+import dev.tasker.worker.StepWorker;
 import dev.tasker.protocol.Ack;
 import dev.tasker.protocol.Ids;
 import dev.tasker.protocol.Message;
 import dev.tasker.protocol.StepBatchRequest;
+import dev.tasker.protocol.Welcome;
 import dev.tasker.schema.testing.TestDatabases;
 import java.sql.Connection;
 import java.time.Duration;
@@ -215,6 +217,42 @@ class SeveralOrchestratorsIT {
       assertThat(((StepBatchRequest) next).steps().get(0).stepName()).isEqualTo("after_gate");
       assertThat(wokenMs).as("ms until the second orchestrator (sweeping every 2 minutes) dispatched it")
           .isLessThan(10_000);
+    }
+  }
+
+  @Test
+  void a_welcome_names_the_live_orchestrators_and_a_worker_given_one_finds_the_other() throws Exception {
+    try (TaskerTestSystem system = TaskerTestSystem.start(config());
+        Orchestrator second = secondOrchestrator(system)) {
+      String first = system.orchestrator().orchestratorId();
+      List<Welcome.OrchestratorEndpoints> named = List.of();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (named.size() < 2 && System.nanoTime() < deadline) {
+        try (RawWorker probe = new RawWorker(system.tasker.endpoint(), "raw-" + Ids.newId())) {
+          named = probe.register(1, "tests.raw").orchestrators();
+        }
+      }
+      assertThat(named).extracting(Welcome.OrchestratorEndpoints::orchestratorId)
+          .containsExactlyInAnyOrder(first, second.orchestratorId());
+      assertThat(named).filteredOn(o -> o.orchestratorId().equals(second.orchestratorId()))
+          .singleElement().satisfies(o -> assertThat(o.endpoints()).containsExactly(second.tcpEndpoint()));
+
+      StepWorker worker = system.worker(TestHandlers.all(), 4);
+      long found = System.nanoTime() + WAIT.toNanos();
+      while (worker.registeredOrchestrators() < 2 && System.nanoTime() < found) {
+        Thread.sleep(20);
+      }
+      assertThat(worker.registeredOrchestrators()).as("orchestrators welcoming a worker given one endpoint")
+          .isEqualTo(2);
+      List<UUID> tasks = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        tasks.add(system.submit("linear", Map.of("start", i)).taskId());
+      }
+      for (UUID taskId : tasks) {
+        assertThat(system.awaitFinished(taskId).state()).isEqualTo(TaskState.COMPLETE);
+      }
+      assertThat(system.count("SELECT count(DISTINCT orchestrator_id) FROM tasker.step_execution_batches"))
+          .as("orchestrators that dispatched").isEqualTo(2);
     }
   }
 

@@ -186,7 +186,7 @@ final class SessionProtocol {
     boolean known = registry.byWorkerId(hello.workerId()).isPresent();
     registry.register(identity, hello, Encodings.codec(encoding), now);
     outbound.send(identity, new Welcome(hello.workerId(), settings.orchestratorId(), version, encoding,
-        settings.heartbeatIntervalMs()));
+        settings.heartbeatIntervalMs(), settings.peers().get()));
     if (!known) {
       log.info("worker {} ({}) registered: handlers {}, credit {}, encoding {}",
           hello.workerId(), hello.language(), hello.handlers(), hello.concurrency(), encoding);

@@ -1,6 +1,8 @@
 package dev.tasker.orchestrator.internal.transport;
 
+import dev.tasker.protocol.Welcome;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What the transport needs from the orchestrator's configuration.
@@ -13,6 +15,8 @@ import java.util.List;
  * @param maxMessageBytes larger messages are refused
  * @param orchestratorId this process's id, sent in WELCOME
  * @param encodings body encodings offered, most preferred first
+ * @param peers the live orchestrators on the same database, this one included, named in each
+ *     WELCOME so that a worker given one endpoint finds the others; read at each HELLO
  */
 public record TransportSettings(
     List<String> endpoints,
@@ -22,7 +26,8 @@ public record TransportSettings(
     int receiveHighWaterMark,
     int maxMessageBytes,
     String orchestratorId,
-    List<String> encodings) {
+    List<String> encodings,
+    Supplier<List<Welcome.OrchestratorEndpoints>> peers) {
 
   /** Copies the lists. */
   public TransportSettings {
