@@ -44,7 +44,9 @@ import picocli.CommandLine.Option;
       "With --backlog N: the warm-up, then N single-step tasks drained, with",
       "steps/s per tenth of them, instead of the phases.",
       "Database: --database-url, else TASKER_DATABASE_URL, else an embedded one",
-      "(durable). Use an empty database. See docs/performance.md."
+      "(durable). Use an empty database. With --orchestrators N, N orchestrators",
+      "share it and every worker serves all of them (docs/scaling.md).",
+      "See docs/performance.md."
     })
 final class BenchCommand implements Callable<Integer> {
 
@@ -72,6 +74,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Drain a backlog of this many single-step tasks (up to 1000000) instead of the phases.")
   int backlog;
 
+  @Option(names = "--orchestrators", defaultValue = "1",
+      description = "Orchestrators on the same database, each a full instance with its own pool and endpoint;"
+          + " workers connect to all of them (default: ${DEFAULT-VALUE}, at most 8).")
+  int orchestrators;
+
   @Option(names = "--workers", defaultValue = "2", description = "Workers (default: ${DEFAULT-VALUE}).")
   int workers;
 
@@ -96,10 +103,11 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     checkOptions();
-    try (LocalSystem started = LocalSystem.start(databaseUrl, TEMPLATES, batchSize)) {
+    try (LocalSystem started = LocalSystem.start(databaseUrl, TEMPLATES, batchSize, orchestrators)) {
       system = started;
       readings = new BenchReadings(system.pool);
       System.out.println("bench: database " + system.database.description());
+      System.out.println("bench: orchestrators " + orchestrators + " at " + system.endpoints());
       warmUp();
       return backlog > 0 ? backlogRun() : phases();
     }
@@ -112,6 +120,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     atLeast("--warm-up", warmUp, 0);
     atLeast("--workers", workers, 1);
+    if (orchestrators < 1 || orchestrators > 8) {
+      throw new IllegalArgumentException("--orchestrators must be from 1 to 8 but was " + orchestrators);
+    }
     atLeast("--concurrency", concurrency, 1);
     atLeast("--batch-size", batchSize, 1);
     if (backlog == 0) {
@@ -320,7 +331,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private BenchWorkers startWorkers() throws Exception {
     String prefix = "bench-" + run.substring(24) + "-" + ++workerGeneration + "-";
-    return BenchWorkers.start(workerProcesses, workers, system.orchestrator.tcpEndpoint(), concurrency, prefix);
+    return BenchWorkers.start(workerProcesses, workers, system.endpoints(), concurrency, prefix);
   }
 
   private TaskRequest request(String template, String tag, int index) {

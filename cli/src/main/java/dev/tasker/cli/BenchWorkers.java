@@ -21,6 +21,7 @@ final class BenchWorkers implements AutoCloseable {
     this.processes = processes;
   }
 
+  /** @param endpoint the orchestrators' endpoints, comma-separated */
   static BenchWorkers start(boolean asProcesses, int count, String endpoint, int concurrency, String idPrefix)
       throws Exception {
     if (asProcesses) {
@@ -30,7 +31,7 @@ final class BenchWorkers implements AutoCloseable {
     List<StepWorker> workers = new ArrayList<>();
     for (int i = 1; i <= count; i++) {
       workers.add(StepWorker.builder()
-          .endpoint(endpoint)
+          .endpoints(List.of(endpoint.split(",")))
           .workerId(idPrefix + i)
           .handler(BenchHandler.NAME, new BenchHandler())
           .concurrency(concurrency)

@@ -5,6 +5,7 @@ import dev.tasker.orchestrator.ConnectionPools;
 import dev.tasker.orchestrator.Orchestrator;
 import dev.tasker.orchestrator.OrchestratorConfig;
 import dev.tasker.orchestrator.TemplateRegistry;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,8 @@ import java.util.Map;
 /**
  * A database (the one named on the command line or by TASKER_DATABASE_URL, else embedded), a
  * connection pool and an orchestrator on a free loopback port: what the demo and the bench run
- * against. Closing it stops all three.
+ * against; optionally more orchestrators on the same database, each with its own pool, as
+ * separate instances would be. Closing it stops them all.
  */
 final class LocalSystem implements AutoCloseable {
 
@@ -21,8 +23,10 @@ final class LocalSystem implements AutoCloseable {
   final Databases.Choice database;
   final HikariDataSource pool;
   final Orchestrator orchestrator;
+  private final List<Orchestrator> others = new ArrayList<>();
+  private final List<HikariDataSource> otherPools = new ArrayList<>();
 
-  private LocalSystem(String databaseUrl, List<String> templateResources, int batchSize) {
+  private LocalSystem(String databaseUrl, List<String> templateResources, int batchSize, int orchestrators) {
     // The orchestrator's TASKER_* settings apply here too (so a bench can be tuned like a deployment),
     // except where this system needs its own: a free loopback port and the batch size asked. They
     // are checked before the database starts. The pool, shared with this process's clients, is
@@ -36,14 +40,40 @@ final class LocalSystem implements AutoCloseable {
     pool = ConnectionPools.open(database.settings(), config.poolSize(), "tasker-local");
     TemplateRegistry templates = TemplateRegistry.fromResources(getClass().getClassLoader(), templateResources, null);
     orchestrator = Orchestrator.builder().config(config).dataSource(pool).templates(templates).build().start();
+    try {
+      for (int i = 2; i <= orchestrators; i++) {
+        HikariDataSource otherPool = ConnectionPools.open(database.settings(), config.poolSize(), "tasker-local-" + i);
+        otherPools.add(otherPool);
+        others.add(Orchestrator.builder().config(config).dataSource(otherPool).templates(templates)
+            .migrateOnStart(false).build().start());
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   static LocalSystem start(String databaseUrl, List<String> templateResources, int batchSize) {
-    return new LocalSystem(databaseUrl, templateResources, batchSize);
+    return new LocalSystem(databaseUrl, templateResources, batchSize, 1);
+  }
+
+  /** With {@code orchestrators} orchestrators (at least 1) on the same database. */
+  static LocalSystem start(String databaseUrl, List<String> templateResources, int batchSize, int orchestrators) {
+    return new LocalSystem(databaseUrl, templateResources, batchSize, orchestrators);
+  }
+
+  /** Every orchestrator's TCP endpoint, comma-separated, as workers take them. */
+  String endpoints() {
+    List<String> endpoints = new ArrayList<>();
+    endpoints.add(orchestrator.tcpEndpoint());
+    others.forEach(other -> endpoints.add(other.tcpEndpoint()));
+    return String.join(",", endpoints);
   }
 
   @Override
   public void close() {
+    others.forEach(Orchestrator::close);
+    otherPools.forEach(HikariDataSource::close);
     orchestrator.close();
     pool.close();
     database.close();
