@@ -1,5 +1,6 @@
 package dev.tasker.worker.internal;
 
+import dev.tasker.protocol.transport.CurveClientKeys;
 import dev.tasker.protocol.transport.MultipartSocket;
 import dev.tasker.protocol.transport.WakeupSignal;
 import java.nio.charset.StandardCharsets;
@@ -21,18 +22,21 @@ final class DealerConnection implements AutoCloseable {
   private final String endpoint;
   private final byte[] identity;
   private final WakeupSignal wakeup;
+  private final CurveClientKeys curve;
   private ZMQ.Socket socket;
   private ZMQ.Poller poller;
   private int socketIndex;
   private int wakeupIndex;
 
-  DealerConnection(ZContext context, String endpoint, String workerId, WakeupSignal wakeup) {
+  /** @param curve CURVE keys to connect with, or {@code null} for none */
+  DealerConnection(ZContext context, String endpoint, String workerId, CurveClientKeys curve, WakeupSignal wakeup) {
     this.context = context;
     this.endpoint = endpoint;
     byte[] bytes = workerId.getBytes(StandardCharsets.UTF_8);
     // ZeroMQ reserves identities starting with a zero byte and allows at most 255 bytes.
     this.identity = bytes.length <= 255 && bytes[0] != 0 ? bytes : null;
     this.wakeup = wakeup;
+    this.curve = curve;
   }
 
   /** Opens a socket and connects it. */
@@ -49,6 +53,9 @@ final class DealerConnection implements AutoCloseable {
     socket.setRcvHWM(HIGH_WATER_MARK);
     socket.setReconnectIVL(100);
     socket.setReconnectIVLMax(5000);
+    if (curve != null) {
+      curve.applyTo(socket);
+    }
     socket.connect(endpoint);
     poller = context.createPoller(2);
     socketIndex = poller.register(socket, ZMQ.Poller.POLLIN);

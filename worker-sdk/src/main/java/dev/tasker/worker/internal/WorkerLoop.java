@@ -86,7 +86,7 @@ public final class WorkerLoop implements Runnable {
     this.executor = executor;
     this.wakeup = new WakeupSignal(context);
     this.outbox = new ResultOutbox(settings.workerId(), settings.clock());
-    this.connection = new DealerConnection(context, settings.endpoint(), settings.workerId(), wakeup);
+    this.connection = new DealerConnection(context, settings.endpoint(), settings.workerId(), settings.curve(), wakeup);
     this.announcedCredit = settings.concurrency();
   }
 

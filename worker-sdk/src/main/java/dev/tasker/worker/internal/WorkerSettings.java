@@ -1,5 +1,6 @@
 package dev.tasker.worker.internal;
 
+import dev.tasker.protocol.transport.CurveClientKeys;
 import dev.tasker.worker.StepHandler;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.Map;
  * @param livenessMultiplier missed heartbeat intervals after which the orchestrator counts as gone
  * @param clock source of timestamps
  * @param encodings body encodings offered in HELLO, most preferred first
+ * @param curve CURVE keys to connect with, or {@code null} to connect without CURVE
  */
 public record WorkerSettings(
     String endpoint,
@@ -30,7 +32,8 @@ public record WorkerSettings(
     Duration helloRetryMax,
     int livenessMultiplier,
     Clock clock,
-    List<String> encodings) {
+    List<String> encodings,
+    CurveClientKeys curve) {
 
   /** Language announced in HELLO. */
   public static final String LANGUAGE = "java";

@@ -1,5 +1,7 @@
 package dev.tasker.orchestrator.internal.transport;
 
+import dev.tasker.protocol.transport.CurveKeyPair;
+import dev.tasker.protocol.transport.CurveKeys;
 import java.util.List;
 
 /**
@@ -13,6 +15,8 @@ import java.util.List;
  * @param maxMessageBytes larger messages are refused
  * @param orchestratorId this process's id, sent in WELCOME
  * @param encodings body encodings offered, most preferred first
+ * @param curveServerKeys the ROUTER's CURVE key pair, or {@code null} for no CURVE; with it, a
+ *     {@code ZapHandler} must already be bound in the socket's context
  */
 public record TransportSettings(
     List<String> endpoints,
@@ -22,11 +26,17 @@ public record TransportSettings(
     int receiveHighWaterMark,
     int maxMessageBytes,
     String orchestratorId,
-    List<String> encodings) {
+    List<String> encodings,
+    CurveKeyPair curveServerKeys) {
 
   /** Copies the lists. */
   public TransportSettings {
     endpoints = List.copyOf(endpoints);
     encodings = List.copyOf(encodings);
+  }
+
+  /** The ROUTER's CURVE secret key, 32 bytes; only when {@code curveServerKeys} is set. */
+  byte[] curveSecretKey() {
+    return CurveKeys.decode("curve secret key", curveServerKeys.secretKey());
   }
 }
