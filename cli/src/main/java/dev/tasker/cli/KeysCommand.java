@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "keys",
     mixinStandardHelpOptions = true,
-    description = "CURVE keys for the orchestrator and workers (docs/operations.md, Security).",
+    description = "Create CURVE keys for the orchestrator and workers (keys generate).",
     subcommands = KeysCommand.Generate.class)
 final class KeysCommand implements Runnable {
 
