@@ -12,8 +12,10 @@ module Tasker
         RECONNECT_IVL_MS = 100
         RECONNECT_IVL_MAX_MS = 5000
 
-        def initialize(context, endpoint, worker_id, wakeup)
+        # @param curve [CurveKeys::ClientKeys, nil] CURVE keys to connect with
+        def initialize(context, endpoint, worker_id, wakeup, curve: nil)
           @context = context
+          @curve = curve
           @endpoint = endpoint
           @wakeup = wakeup
           id = worker_id.b
@@ -37,6 +39,11 @@ module Tasker
           set(ZMQ::RCVHWM, HIGH_WATER_MARK)
           set(ZMQ::RECONNECT_IVL, RECONNECT_IVL_MS)
           set(ZMQ::RECONNECT_IVL_MAX, RECONNECT_IVL_MAX_MS)
+          if @curve
+            set(ZMQ::CURVE_SERVERKEY, @curve.server_key)
+            set(ZMQ::CURVE_PUBLICKEY, @curve.public_key)
+            set(ZMQ::CURVE_SECRETKEY, @curve.secret_key)
+          end
           unless ZMQ::Util.resultcode_ok?(@socket.connect(@endpoint))
             error = ZMQ::Util.error_string
             close

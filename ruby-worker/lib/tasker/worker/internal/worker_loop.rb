@@ -57,7 +57,7 @@ module Tasker
         # Runs until rejected, or drained. Call on the thread that is to own the socket.
         def run
           context = ZMQ::Context.new
-          @connection = DealerConnection.new(context, @settings.endpoint, @settings.worker_id, @wakeup)
+          @connection = DealerConnection.new(context, @settings.endpoint, @settings.worker_id, @wakeup, curve: @settings.curve)
           @connection.open
           @session.started(now)
           send_hello
