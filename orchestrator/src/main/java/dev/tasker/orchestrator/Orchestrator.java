@@ -34,8 +34,9 @@ import org.zeromq.ZContext;
  *
  * Four threads, each with one job: the transport owns the socket (workers, heartbeats, credit);
  * the dispatcher claims ready steps and sends batches; the applier writes results; the listener
- * turns database notifications of new tasks into dispatcher wake-ups. The public methods are
- * thread-safe.
+ * turns database notifications of new tasks into dispatcher wake-ups. With CURVE configured, a
+ * fifth answers the ZAP requests of the ROUTER's handshakes (which worker keys may connect). The
+ * public methods are thread-safe.
  *
  * <h2>Lifecycle</h2>
  *
