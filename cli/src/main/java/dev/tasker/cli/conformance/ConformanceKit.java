@@ -1,5 +1,11 @@
 package dev.tasker.cli.conformance;
 
+import dev.tasker.protocol.Encodings;
+import dev.tasker.protocol.Frames;
+import dev.tasker.protocol.Ids;
+import dev.tasker.protocol.MessageCodec;
+import dev.tasker.protocol.ProtocolVersion;
+import dev.tasker.protocol.StepBatchRequest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -88,6 +94,7 @@ public final class ConformanceKit {
       // Not a ScenarioRun: the worker never gets as far as HELLO.
       selected.add(new Scenario(CurveRefusal.NAME, "a worker with an unknown key gets nothing", run -> null));
     }
+    warmUp(encodings);
     int passed = 0;
     int failed = 0;
     List<String> failures = new ArrayList<>();
@@ -140,6 +147,20 @@ public final class ConformanceKit {
     out.println("conformance: total=" + (passed + failed) + " passed=" + passed + " failed=" + failed
         + (failures.isEmpty() ? "" : " worker logs in " + logDirectory));
     return failed == 0 && passed > 0;
+  }
+
+  /**
+   * Encodes and decodes a batch in each encoding once before the first scenario: loading a codec's
+   * classes (protobuf's descriptors especially) on a busy machine took the kit's only thread long
+   * enough, inside a scenario, to miss heartbeats, and a healthy worker then registered again.
+   */
+  private static void warmUp(List<String> encodings) {
+    StepBatchRequest batch = new StepBatchRequest(Ids.newId(), ProtocolVersion.CURRENT, List.of(
+        ScenarioRun.step("warm_up", "conformance.echo", ScenarioRun.context())));
+    for (String encoding : encodings) {
+      MessageCodec codec = Encodings.codec(encoding);
+      Frames.decode(Frames.encode(batch, codec), codec);
+    }
   }
 
   private void printTail(Path log) {
