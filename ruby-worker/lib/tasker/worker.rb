@@ -162,5 +162,6 @@ module Tasker
   end
 end
 
+require_relative "worker/curve_keys"
 require_relative "worker/settings"
 require_relative "worker/internal"

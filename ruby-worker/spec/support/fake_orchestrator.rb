@@ -2,6 +2,7 @@
 
 require "ffi-rzmq"
 require "json"
+require_relative "zap_handler"
 
 # A small orchestrator for specs: a ROUTER socket on a free loopback port, driven by the spec's
 # thread (which owns the socket). It sends and receives whole messages and remembers the routing
@@ -14,10 +15,20 @@ class FakeOrchestrator
   attr_reader :endpoint, :identity
   attr_accessor :encoding
 
-  def initialize
+  attr_reader :zap
+
+  # @param curve [Hash, nil] secret_key: (Z85) and authorized: (Z85 public keys) for a CURVE ROUTER
+  #   whose ZAP handler accepts only those keys
+  def initialize(curve: nil)
     @context = ZMQ::Context.new
+    @zap = ZapHandler.new(@context, curve[:authorized]) if curve
     @socket = @context.socket(ZMQ::ROUTER)
     @socket.setsockopt(ZMQ::LINGER, 0)
+    if curve
+      @socket.setsockopt(ZMQ::CURVE_SERVER, 1)
+      @socket.setsockopt(ZMQ::CURVE_SECRETKEY, curve[:secret_key])
+      @socket.setsockopt(ZMQ::ZAP_DOMAIN, "tasker")
+    end
     handover = FFI::MemoryPointer.new(:int).write_int(1)
     LibZMQ.zmq_setsockopt(@socket.socket, ROUTER_HANDOVER, handover, 4)
     raise "bind failed: #{ZMQ::Util.error_string}" unless ZMQ::Util.resultcode_ok?(@socket.bind("tcp://127.0.0.1:*"))
@@ -113,6 +124,7 @@ class FakeOrchestrator
 
   def close
     @socket.close
+    @zap&.stop
     @context.terminate
   end
 

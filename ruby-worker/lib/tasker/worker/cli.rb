@@ -75,6 +75,14 @@ module Tasker
                                           "(default: #{Settings::DEFAULT_DRAIN_TIMEOUT_SECONDS})") do |v|
             @options[:drain_timeout] = seconds("--drain-timeout", v)
           end
+          o.on("--curve-server-key KEY", "The orchestrator's CURVE public key, 40 characters of Z85 " \
+                                         "(default: $TASKER_CURVE_SERVER_KEY); needs --curve-key-file") do |v|
+            @options[:curve_server_key] = v
+          end
+          o.on("--curve-key-file FILE", "This worker's CURVE secret key file, NAME.key from tasker keys generate " \
+                                        "(default: $TASKER_CURVE_KEY_FILE)") do |v|
+            @options[:curve_key_file] = v
+          end
           o.on("--log-level LEVEL", "#{LOG_LEVELS.join(', ')} (default: info)") do |v|
             raise Usage, "--log-level must be one of #{LOG_LEVELS.join(', ')}, got '#{v}'" unless LOG_LEVELS.include?(v)
 
@@ -147,10 +155,12 @@ module Tasker
         logger = Worker.default_logger(Logger.const_get(@options[:log_level].upcase))
         settings = Settings.new(
           registry: @registry, logger: logger,
-          **@options.slice(:endpoints, :discover, :concurrency, :worker_id, :encodings, :drain_timeout)
+          **@options.slice(:endpoints, :discover, :concurrency, :worker_id, :encodings, :drain_timeout, :curve_server_key,
+                           :curve_key_file)
         )
         logger.info("worker #{settings.worker_id} serving #{@registry.size} handlers on #{settings.endpoints.join(', ')} " \
-                    "(concurrency #{settings.concurrency}, encodings #{settings.encodings.join(', ')})")
+                    "(concurrency #{settings.concurrency}, encodings #{settings.encodings.join(', ')}" \
+                    "#{settings.curve ? ', CURVE' : ''})")
         Worker.new(settings)
       rescue ConfigurationError => e
         raise Usage, "#{option_of(e.message)}#{e.message}"
@@ -158,7 +168,7 @@ module Tasker
 
       def option_of(message)
         setting = message[/\A(\w+) /, 1]
-        return "" unless setting && %w[endpoint endpoints discover concurrency worker_id encodings drain_timeout].include?(setting)
+        return "" unless setting && %w[endpoint endpoints discover concurrency worker_id encodings drain_timeout curve_server_key curve_key_file].include?(setting)
 
         "--#{setting.tr('_', '-')}: "
       end

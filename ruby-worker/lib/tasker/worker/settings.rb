@@ -43,6 +43,8 @@ module Tasker
       attr_reader :max_body_bytes
       # @return [#call] returns the current Time (inject one in tests)
       attr_reader :clock
+      # @return [CurveKeys::ClientKeys, nil] CURVE keys to connect with, nil for no CURVE
+      attr_reader :curve
 
       # @param registry [HandlerRegistry] default: {Tasker::Worker.registry}
       # @param endpoint [String] one orchestrator's endpoint; the same as endpoints: [endpoint]
@@ -54,12 +56,17 @@ module Tasker
       #   protobuf when the protobuf runtime loads
       # @param drain_timeout [Numeric] seconds, default 30
       # @param logger [Logger] default: warnings and above to standard error
+      # @param curve_server_key [String] the orchestrator's CURVE public key (Z85, its NAME.pub);
+      #   default: $TASKER_CURVE_SERVER_KEY; needs curve_key_file. Without both: no CURVE
+      # @param curve_key_file [String] this worker's CURVE secret key file (NAME.key from
+      #   `tasker keys generate`; the public key is derived from it and must be authorized at the
+      #   orchestrator); default: $TASKER_CURVE_KEY_FILE
       def initialize(registry: Tasker::Worker.registry, endpoint: nil, endpoints: nil, discover: true, worker_id: nil,
                      concurrency: DEFAULT_CONCURRENCY,
                      encodings: nil, drain_timeout: DEFAULT_DRAIN_TIMEOUT_SECONDS, logger: nil,
                      heartbeat_liveness: DEFAULT_HEARTBEAT_LIVENESS, hello_retry_initial_ms: DEFAULT_HELLO_RETRY_INITIAL_MS,
                      hello_retry_max_ms: DEFAULT_HELLO_RETRY_MAX_MS, max_body_bytes: Protocol::MAX_BODY_BYTES,
-                     clock: -> { Time.now })
+                     clock: -> { Time.now }, curve_server_key: nil, curve_key_file: nil)
         @registry = registry
         @endpoints = (endpoints || (endpoint && [endpoint]) || Settings.split(ENV.fetch("TASKER_ENDPOINT", DEFAULT_ENDPOINT))).dup.freeze
         @discover = discover
@@ -73,6 +80,7 @@ module Tasker
         @hello_retry_max_ms = hello_retry_max_ms
         @max_body_bytes = max_body_bytes
         @clock = clock
+        @curve = curve_keys(curve_server_key || env("TASKER_CURVE_SERVER_KEY"), curve_key_file || env("TASKER_CURVE_KEY_FILE"))
         validate
         freeze
       end
@@ -86,6 +94,25 @@ module Tasker
       end
 
       private
+
+      def env(name)
+        value = ENV.fetch(name, nil)
+        value.nil? || value.strip.empty? ? nil : value.strip
+      end
+
+      def curve_keys(server_key, key_file)
+        return nil if server_key.nil? && key_file.nil?
+        raise ConfigurationError, "curve_key_file is set but curve_server_key is not: CURVE needs both" if server_key.nil?
+        raise ConfigurationError, "curve_server_key is set but curve_key_file is not: CURVE needs both" if key_file.nil?
+
+        CurveKeys.check("curve_server_key", server_key)
+        public_key, secret_key = begin
+          CurveKeys.read_secret_key_file(key_file)
+        rescue ConfigurationError => e
+          raise ConfigurationError, "curve_key_file: #{e.message}"
+        end
+        CurveKeys::ClientKeys.new(server_key: server_key, public_key: public_key, secret_key: secret_key).freeze
+      end
 
       def validate
         raise ConfigurationError, "registry must be a Tasker::HandlerRegistry" unless registry.is_a?(HandlerRegistry)

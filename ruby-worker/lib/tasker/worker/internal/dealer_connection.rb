@@ -20,8 +20,10 @@ module Tasker
         # @return [Integer] sockets opened so far: a poller watching an older one must be rebuilt
         attr_reader :generation
 
-        def initialize(context, endpoint, worker_id)
+        # @param curve [CurveKeys::ClientKeys, nil] CURVE keys to connect with
+        def initialize(context, endpoint, worker_id, curve: nil)
           @context = context
+          @curve = curve
           @endpoint = endpoint
           @generation = 0
           id = worker_id.b
@@ -45,6 +47,11 @@ module Tasker
           set(ZMQ::RCVHWM, HIGH_WATER_MARK)
           set(ZMQ::RECONNECT_IVL, RECONNECT_IVL_MS)
           set(ZMQ::RECONNECT_IVL_MAX, RECONNECT_IVL_MAX_MS)
+          if @curve
+            set(ZMQ::CURVE_SERVERKEY, @curve.server_key)
+            set(ZMQ::CURVE_PUBLICKEY, @curve.public_key)
+            set(ZMQ::CURVE_SECRETKEY, @curve.secret_key)
+          end
           unless ZMQ::Util.resultcode_ok?(@socket.connect(@endpoint))
             error = ZMQ::Util.error_string
             close

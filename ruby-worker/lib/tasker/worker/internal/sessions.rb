@@ -22,7 +22,7 @@ module Tasker
 
         # Opens a session to +endpoint+; it says HELLO when the loop finds it due.
         def open(endpoint, now)
-          connection = DealerConnection.new(@context, endpoint, @settings.worker_id)
+          connection = DealerConnection.new(@context, endpoint, @settings.worker_id, curve: @settings.curve)
           connection.open
           session = Session.new(@next_id, connection, @settings, now)
           @next_id += 1

@@ -21,6 +21,11 @@ import picocli.CommandLine.Parameters;
       "replaced by it. Each scenario starts a fresh worker process and prints one line:",
       "  conformance: worker=<name>/<encoding> scenario=<name> result=pass|fail <detail>",
       "then a total line. Exits 0 only when every scenario passes.",
+      "With --curve the kit is a CURVE server with keys generated for the run: the worker",
+      "gets the kit's public key in TASKER_CURVE_SERVER_KEY and a secret key file the kit",
+      "authorizes in TASKER_CURVE_KEY_FILE ({curve_server_key} and {curve_key_file} in the",
+      "command are replaced by them), and the check curve_unknown_key starts it with a key",
+      "the kit does not authorize: it must attempt the handshake and get nothing.",
       "Examples:",
       "  tasker conformance -- ./tasker worker --handlers conformance",
       "  tasker conformance -- ruby ruby-worker/bin/tasker-worker --require ruby-worker/examples/conformance.rb"
@@ -34,6 +39,10 @@ final class ConformanceCommand implements Callable<Integer> {
   @Option(names = "--scenario", description = "Run only these scenarios (repeatable): ${COMPLETION-CANDIDATES}",
       completionCandidates = ScenarioNames.class)
   List<String> scenarios = new ArrayList<>();
+
+  @Option(names = "--curve", description = "Run over CURVE, and check that a worker with an unknown key gets"
+      + " nothing (curve_unknown_key).")
+  boolean curve;
 
   @Option(names = "--name", description = "The worker's name on the output lines (default: its HELLO's language).")
   String name;
@@ -64,13 +73,14 @@ final class ConformanceCommand implements Callable<Integer> {
       }
     }
     for (String scenario : scenarios) {
-      if (!ConformanceKit.ORDER.contains(scenario)) {
+      if (!ConformanceKit.ORDER.contains(scenario)
+          && !(curve && scenario.equals(ConformanceKit.CURVE_UNKNOWN_KEY))) {
         System.err.println("tasker conformance: --scenario '" + scenario + "' is not a scenario; known: "
-            + ConformanceKit.ORDER);
+            + ConformanceKit.ORDER + (curve ? " and " + ConformanceKit.CURVE_UNKNOWN_KEY : ""));
         return 2;
       }
     }
-    ConformanceKit kit = new ConformanceKit(command, name, logs, System.out);
+    ConformanceKit kit = new ConformanceKit(command, name, logs, System.out).curve(curve);
     return kit.run(scenarios.isEmpty() ? ConformanceKit.ORDER : scenarios, encodings) ? 0 : 1;
   }
 }

@@ -26,8 +26,10 @@ import picocli.CommandLine.Option;
       "  (its data in the directory .tasker/postgres).",
       "Settings: --config FILE (YAML), overridden by TASKER_<KEY> environment",
       "  variables (docs/operations.md).",
-      "Endpoints other hosts can reach (tcp://0.0.0.0:PORT) need --allow-insecure:",
-      "  the transport has no encryption or worker authentication yet."
+      "Endpoints other hosts can reach (tcp://0.0.0.0:PORT) need CURVE",
+      "  (--curve-secret-key-file and --curve-authorized-keys-file: encryption,",
+      "  and only listed workers get in) or --allow-insecure. SIGHUP reloads",
+      "  the authorized keys file."
     })
 final class OrchestratorCommand implements Callable<Integer> {
 
@@ -49,6 +51,14 @@ final class OrchestratorCommand implements Callable<Integer> {
       + " (the allow_insecure setting); only on a network you trust.")
   boolean allowInsecure;
 
+  @Option(names = "--curve-secret-key-file", paramLabel = "FILE", description = "The orchestrator's CURVE secret key"
+      + " (NAME.key from tasker keys generate; the curve_secret_key_file setting).")
+  Path curveSecretKeyFile;
+
+  @Option(names = "--curve-authorized-keys-file", paramLabel = "FILE", description = "Workers' CURVE public keys,"
+      + " one per line, # comments (the curve_authorized_keys_file setting); reloaded on SIGHUP.")
+  Path curveAuthorizedKeysFile;
+
   @Option(names = "--env", defaultValue = "${env:TASKER_ENV}", description = "Template environment overrides to apply.")
   String environment;
 
@@ -64,6 +74,12 @@ final class OrchestratorCommand implements Callable<Integer> {
     if (!advertised.isEmpty()) {
       env.put("TASKER_ADVERTISED_ENDPOINTS", String.join(",", advertised));
     }
+    if (curveSecretKeyFile != null) {
+      env.put("TASKER_CURVE_SECRET_KEY_FILE", curveSecretKeyFile.toString());
+    }
+    if (curveAuthorizedKeysFile != null) {
+      env.put("TASKER_CURVE_AUTHORIZED_KEYS_FILE", curveAuthorizedKeysFile.toString());
+    }
     OrchestratorConfig settings = OrchestratorConfig.load(config, env);
     TemplateRegistry registry =
         templates != null
@@ -77,11 +93,14 @@ final class OrchestratorCommand implements Callable<Integer> {
     CountDownLatch stopRequested = new CountDownLatch(1);
     Signals.onTerminate(stopRequested::countDown);
     orchestrator.start();
+    if (settings.curve() && Signals.onHangup(() -> reloadAuthorizedKeys(orchestrator))) {
+      System.err.println("CURVE: SIGHUP reloads " + settings.curveAuthorizedKeysFile());
+    }
     System.err.println("database: " + database.description());
     System.err.println("orchestrator " + orchestrator.orchestratorId() + " listening on " + orchestrator.endpoints()
         + " with templates " + registry.all().stream().map(t -> t.fullName()).toList());
     List<String> exposed = OrchestratorConfig.exposed(orchestrator.endpoints());
-    if (!exposed.isEmpty()) {
+    if (!exposed.isEmpty() && !settings.curve()) {
       System.err.println("warning: " + exposed + " can be reached from other hosts, unencrypted and without worker"
           + " authentication (allow_insecure)");
     }
@@ -91,5 +110,14 @@ final class OrchestratorCommand implements Callable<Integer> {
     pool.close();
     database.close();
     return 0;
+  }
+
+  private static void reloadAuthorizedKeys(Orchestrator orchestrator) {
+    try {
+      int keys = orchestrator.reloadAuthorizedKeys();
+      System.err.println("CURVE: reloaded the authorized keys file: " + keys + " keys");
+    } catch (RuntimeException e) {
+      System.err.println("CURVE: the authorized keys file was not reloaded; the keys in use stay: " + e.getMessage());
+    }
   }
 }

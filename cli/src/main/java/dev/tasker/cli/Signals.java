@@ -19,4 +19,18 @@ final class Signals {
       Runtime.getRuntime().addShutdownHook(new Thread(stopRequested, "tasker-stop"));
     }
   }
+
+  /**
+   * Runs {@code reload} on SIGHUP (on the JVM's signal thread: keep it short).
+   *
+   * @return {@code false} where the JVM does not let SIGHUP be handled
+   */
+  static boolean onHangup(Runnable reload) {
+    try {
+      Signal.handle(new Signal("HUP"), signal -> reload.run());
+      return true;
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      return false;
+    }
+  }
 }

@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
       RetryStepCommand.class,
       ResolveStepCommand.class,
       CancelTaskCommand.class,
-      MigrateCommand.class
+      MigrateCommand.class,
+      KeysCommand.class
     })
 public final class TaskerCli implements Runnable {
 

@@ -3,8 +3,10 @@ package dev.tasker.cli;
 import dev.tasker.cli.chaos.ChaosHandlers;
 import dev.tasker.examples.ExampleHandlers;
 import dev.tasker.examples.conformance.ConformanceHandlers;
+import dev.tasker.protocol.transport.CurveKeys;
 import dev.tasker.worker.StepHandler;
 import java.util.List;
+import java.nio.file.Path;
 import java.util.Map;
 import dev.tasker.worker.StepWorker;
 import java.time.Duration;
@@ -50,6 +52,16 @@ final class WorkerCommand implements Callable<Integer> {
       description = "How long to wait for running steps when stopping (default: ${DEFAULT-VALUE}).")
   long drainTimeoutSeconds;
 
+  @Option(names = "--curve-server-key", paramLabel = "KEY", defaultValue = "${env:TASKER_CURVE_SERVER_KEY}",
+      description = "The orchestrator's CURVE public key (40 characters of Z85, from its NAME.pub;"
+          + " env TASKER_CURVE_SERVER_KEY). Needs --curve-key-file.")
+  String curveServerKey;
+
+  @Option(names = "--curve-key-file", paramLabel = "FILE", defaultValue = "${env:TASKER_CURVE_KEY_FILE}",
+      description = "This worker's CURVE secret key file (NAME.key from tasker keys generate; its public key,"
+          + " derived from it, must be authorized at the orchestrator; env TASKER_CURVE_KEY_FILE).")
+  Path curveKeyFile;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, StepHandler> handlers = switch (handlerSet) {
@@ -70,12 +82,27 @@ final class WorkerCommand implements Callable<Integer> {
     if (workerId != null) {
       builder.workerId(workerId);
     }
+    if (curveServerKey != null || curveKeyFile != null) {
+      if (curveServerKey == null || curveKeyFile == null) {
+        throw new IllegalArgumentException(curveServerKey == null
+            ? "--curve-key-file is set but --curve-server-key is not: CURVE needs both"
+            : "--curve-server-key is set but --curve-key-file is not: CURVE needs both");
+      }
+      try {
+        builder.curveServerKey(curveServerKey).curveKeyPair(CurveKeys.readSecretKeyFile(curveKeyFile));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException((e.getMessage().startsWith("curveServerKey")
+            ? "--curve-server-key" + e.getMessage().substring("curveServerKey".length())
+            : "--curve-key-file: " + e.getMessage()), e);
+      }
+    }
     StepWorker worker = builder.build();
     CountDownLatch stopRequested = new CountDownLatch(1);
     Signals.onTerminate(stopRequested::countDown);
     worker.start();
     System.err.println("worker " + worker.workerId() + " serving " + handlers.size()
-        + " handlers on " + String.join(", ", endpoints) + (worker.usesVirtualThreads() ? " (virtual threads)" : ""));
+        + " handlers on " + String.join(", ", endpoints) + (worker.usesVirtualThreads() ? " (virtual threads)" : "")
+        + (curveKeyFile != null ? " with CURVE" : ""));
     try {
       while (!stopRequested.await(100, TimeUnit.MILLISECONDS)) {
         if (worker.awaitTermination(Duration.ZERO)) {

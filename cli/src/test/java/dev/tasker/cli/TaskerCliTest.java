@@ -2,10 +2,16 @@ package dev.tasker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tasker.protocol.transport.CurveKeyPair;
+import dev.tasker.protocol.transport.CurveKeys;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.io.StringWriter;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class TaskerCliTest {
@@ -41,6 +47,7 @@ class TaskerCliTest {
   void orchestratorRefusesAnEndpointOtherHostsCanReachBeforeStartingAnything() {
     assertThat(refusal(new OrchestratorCommand(), "--endpoint", "tcp://0.0.0.0:5555"))
         .contains("endpoints: 'tcp://0.0.0.0:5555' can be reached from other hosts")
+        .contains("configure CURVE")
         .contains("--allow-insecure");
   }
 
@@ -59,6 +66,43 @@ class TaskerCliTest {
     assertThat(commas.noDiscover).isTrue();
     assertThat(plain.endpoints).containsExactly(
         System.getenv().getOrDefault("TASKER_ENDPOINT", "tcp://127.0.0.1:5555").split(","));
+  }
+
+  @Test
+  void orchestratorRefusesAMissingCurveKeyFileNamingTheSettingBeforeStartingAnything(@TempDir Path dir)
+      throws Exception {
+    Path authorized = Files.writeString(dir.resolve("workers"), CurveKeys.generate().publicKey() + "\n");
+    Path missing = dir.resolve("orchestrator.key");
+
+    assertThat(refusal(new OrchestratorCommand(), "--endpoint", "tcp://0.0.0.0:5555",
+        "--curve-secret-key-file", missing.toString(), "--curve-authorized-keys-file", authorized.toString()))
+        .contains("curve_secret_key_file: " + missing + " cannot be read (no such file)");
+  }
+
+  @Test
+  void keysGenerateWritesAPrivateSecretKeyAndItsPublicKeyAndNeverOverwrites(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("keys/worker-1");
+    int status = new CommandLine(new TaskerCli()).execute("keys", "generate", "--out", out.toString());
+
+    assertThat(status).isZero();
+    Path secret = dir.resolve("keys/worker-1.key");
+    Path pub = dir.resolve("keys/worker-1.pub");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+    CurveKeyPair pair = CurveKeys.readSecretKeyFile(secret);
+    assertThat(CurveKeys.readPublicKeyFile(pub)).isEqualTo(pair.publicKey());
+    String before = Files.readString(secret);
+    assertThat(refusal(new TaskerCli(), "keys", "generate", "--out", out.toString()))
+        .contains(secret + " exists");
+    assertThat(Files.readString(secret)).isEqualTo(before);
+  }
+
+  @Test
+  void workerRefusesHalfACurveConfiguration(@TempDir Path dir) throws Exception {
+    assertThat(refusal(new WorkerCommand(), "--curve-server-key", CurveKeys.generate().publicKey()))
+        .contains("--curve-server-key is set but --curve-key-file is not: CURVE needs both");
+    Path secret = Files.writeString(dir.resolve("w.key"), CurveKeys.generate().secretKey() + "\n");
+    assertThat(refusal(new WorkerCommand(), "--curve-server-key", "short", "--curve-key-file", secret.toString()))
+        .contains("--curve-server-key must be 40 characters of Z85 but has 5");
   }
 
   private static String benchError(String... options) {

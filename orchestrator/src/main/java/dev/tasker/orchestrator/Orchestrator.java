@@ -16,6 +16,7 @@ import dev.tasker.orchestrator.internal.transport.TransportSettings;
 import dev.tasker.orchestrator.internal.transport.WorkerRegistry;
 import dev.tasker.protocol.Ids;
 import dev.tasker.protocol.Welcome;
+import dev.tasker.protocol.transport.ZapHandler;
 import dev.tasker.schema.TaskerSchema;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,8 +38,9 @@ import org.zeromq.ZContext;
  *
  * Four threads, each with one job: the transport owns the socket (workers, heartbeats, credit);
  * the dispatcher claims ready steps and sends batches; the applier writes results; the listener
- * turns database notifications of new tasks into dispatcher wake-ups. The public methods are
- * thread-safe.
+ * turns database notifications of new tasks into dispatcher wake-ups. With CURVE configured, a
+ * fifth answers the ZAP requests of the ROUTER's handshakes (which worker keys may connect). The
+ * public methods are thread-safe.
  *
  * <h2>Lifecycle</h2>
  *
@@ -77,6 +79,7 @@ public final class Orchestrator implements AutoCloseable {
   private final DispatchSignal signal = new DispatchSignal();
   private final TaskerClient client;
   private RouterGateway gateway;
+  private ZapHandler zap;
   private BatchDispatcher dispatcher;
   private ApplierRouting applier;
   private List<ResultApplier> appliers;
@@ -133,9 +136,22 @@ public final class Orchestrator implements AutoCloseable {
     applier = new ApplierRouting(appliers);
     TransportSettings transport = new TransportSettings(config.endpoints(), config.heartbeatIntervalMs(),
         config.heartbeatLiveness(), config.sendHighWaterMark(), config.receiveHighWaterMark(),
-        config.maxMessageBytes(), orchestratorId, config.encodings(), this::livePeers);
+        config.maxMessageBytes(), orchestratorId, config.encodings(), this::livePeers,
+        config.curve() ? config.readCurveSecretKey() : null);
+    if (config.curve()) {
+      // Bound before the ROUTER binds: JeroMQ lets every CURVE client in while no handler is bound.
+      zap = new ZapHandler(context, config.readAuthorizedKeys(), "curve_authorized_keys_file");
+      startThread(zap, "tasker-zap");
+    }
     gateway = new RouterGateway(transport, context, registry, applier, signal::wake, clock);
-    endpoints = gateway.bind();
+    try {
+      endpoints = gateway.bind();
+    } catch (RuntimeException e) {
+      if (zap != null) {
+        zap.requestStop();
+      }
+      throw e;
+    }
     peers = new OrchestratorRegistry(dataSource, self,
         OrchestratorRegistry.advertised(config.advertisedEndpoints(), endpoints), config.heartbeatIntervalMs());
     peers.register();
@@ -154,8 +170,12 @@ public final class Orchestrator implements AutoCloseable {
     startThread(sweeper, "tasker-deadline-sweeper");
     startThread(peers, "tasker-orchestrator-heartbeat");
     log.info("orchestrator {} listening on {} with {} templates", orchestratorId, endpoints, templates.all().size());
+    if (config.curve()) {
+      log.info("CURVE: workers authenticate with keys listed in curve_authorized_keys_file ({} keys)",
+          zap.authorizedCount());
+    }
     List<String> exposed = OrchestratorConfig.exposed(endpoints);
-    if (!exposed.isEmpty()) {
+    if (!exposed.isEmpty() && !config.curve()) {
       log.warn("{} can be reached from other hosts without encryption or worker authentication (allow_insecure)",
           exposed);
     }
@@ -211,6 +231,33 @@ public final class Orchestrator implements AutoCloseable {
     return registry.sessions().size();
   }
 
+  /**
+   * Reads {@code curve_authorized_keys_file} again and accepts exactly its keys from now on, for
+   * new connections; workers already connected stay. When the file is not valid the keys in use
+   * stay. Logs how many keys are authorized, never the keys. Thread-safe.
+   *
+   * @return how many keys are authorized now
+   * @throws ConfigurationException naming what is wrong with the file
+   * @throws IllegalStateException when CURVE is not configured or the orchestrator is not running
+   */
+  public int reloadAuthorizedKeys() {
+    if (!config.curve()) {
+      throw new IllegalStateException("CURVE is not configured (curve_secret_key_file)");
+    }
+    ZapHandler handler = zap;
+    if (handler == null) {
+      throw new IllegalStateException("orchestrator is " + state.get());
+    }
+    try {
+      handler.authorize(config.readAuthorizedKeys());
+    } catch (ConfigurationException e) {
+      log.error("kept the {} authorized keys in use: {}", handler.authorizedCount(), e.getMessage());
+      throw e;
+    }
+    log.info("reloaded curve_authorized_keys_file: {} keys authorized", handler.authorizedCount());
+    return handler.authorizedCount();
+  }
+
   /** The current lifecycle state. */
   public State state() {
     return state.get();
@@ -244,6 +291,11 @@ public final class Orchestrator implements AutoCloseable {
       listener.requestStop();
       listener.awaitStopped(STOP_WAIT_MS);
       peers.stop(STOP_WAIT_MS);
+      if (zap != null) {
+        // Only now that the ROUTER is closed: without a handler, JeroMQ would accept any key.
+        zap.requestStop();
+        zap.awaitStopped(STOP_WAIT_MS);
+      }
       for (Thread thread : threads) {
         thread.join(STOP_WAIT_MS);
       }

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import dev.tasker.protocol.Encodings;
+import dev.tasker.protocol.transport.CurveKeyPair;
+import dev.tasker.protocol.transport.CurveKeys;
 
 /**
  * The orchestrator's settings. Immutable; build with {@link #builder()} or {@link #load}. Every key
@@ -45,11 +47,18 @@ import dev.tasker.protocol.Encodings;
  * @param encodings body encodings offered to workers, most preferred first ({@code json},
  *     {@code protobuf}); a session uses the first one the worker also accepts
  * @param allowInsecure whether a {@code tcp://} endpoint may bind an address other hosts can
- *     reach; the transport has no encryption or worker authentication, so without this only
- *     loopback addresses ({@code 127.0.0.0/8}, {@code ::1}, {@code localhost}) are accepted
+ *     reach without CURVE; without CURVE the transport has no encryption or worker authentication,
+ *     so only loopback addresses ({@code 127.0.0.0/8}, {@code ::1}, {@code localhost}) are accepted
+ *     unless this is set
  * @param advertisedEndpoints the {@code tcp://} endpoints other orchestrators tell workers to
  *     connect to (in WELCOME, from the {@code orchestrators} table); empty: the bound ones, with a
  *     wildcard host ({@code *}, {@code 0.0.0.0}) replaced by this machine's host name
+ * @param curveSecretKeyFile the orchestrator's CURVE secret key file (one Z85 key, from {@code
+ *     tasker keys generate}), or {@code null} for no CURVE; set together with {@code
+ *     curveAuthorizedKeysFile}
+ * @param curveAuthorizedKeysFile a file of the workers' CURVE public keys allowed to connect, one
+ *     Z85 key per line, {@code #} comments allowed; reloaded by {@link
+ *     Orchestrator#reloadAuthorizedKeys()}
  */
 public record OrchestratorConfig(
     List<String> endpoints,
@@ -68,7 +77,9 @@ public record OrchestratorConfig(
     int appliers,
     List<String> encodings,
     boolean allowInsecure,
-    List<String> advertisedEndpoints) {
+    List<String> advertisedEndpoints,
+    Path curveSecretKeyFile,
+    Path curveAuthorizedKeysFile) {
 
   /** Default endpoint. */
   public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
@@ -115,7 +126,7 @@ public record OrchestratorConfig(
       Set.of("endpoints", "batch_size", "max_steps_per_round", "result_timeout_ms", "heartbeat_interval_ms",
           "heartbeat_liveness", "send_high_water_mark", "receive_high_water_mark", "max_message_bytes",
           "pool_size", "sweep_interval_ms", "max_results_per_transaction", "max_queued_results", "appliers", "encodings",
-          "allow_insecure", "advertised_endpoints");
+          "allow_insecure", "advertised_endpoints", "curve_secret_key_file", "curve_authorized_keys_file");
 
   /** Validates every field, naming the key and the constraint. */
   public OrchestratorConfig {
@@ -127,12 +138,13 @@ public record OrchestratorConfig(
       if (!endpoint.startsWith("tcp://") && !endpoint.startsWith("inproc://")) {
         throw new ConfigurationException("endpoints: '" + endpoint + "' must start with tcp:// or inproc://");
       }
-      if (!allowInsecure && !isLocal(endpoint)) {
-        throw new ConfigurationException("endpoints: '" + endpoint + "' can be reached from other hosts, and the"
-            + " transport has no encryption or worker authentication: anyone who reaches it could register as a"
-            + " worker, receive task contexts and send results. Bind a loopback address (tcp://127.0.0.1:PORT),"
-            + " or set allow_insecure: true (TASKER_ALLOW_INSECURE=true; tasker orchestrator --allow-insecure) on a network"
-            + " you trust");
+      if (!allowInsecure && curveSecretKeyFile == null && !isLocal(endpoint)) {
+        throw new ConfigurationException("endpoints: '" + endpoint + "' can be reached from other hosts, and"
+            + " without CURVE the transport has no encryption or worker authentication: anyone who reaches it could"
+            + " register as a worker, receive task contexts and send results. Bind a loopback address"
+            + " (tcp://127.0.0.1:PORT), configure CURVE (curve_secret_key_file and curve_authorized_keys_file;"
+            + " docs/operations.md), or set allow_insecure: true (TASKER_ALLOW_INSECURE=true; tasker orchestrator"
+            + " --allow-insecure) on a network you trust");
       }
     }
     atLeast("batch_size", batchSize, 1);
@@ -173,6 +185,65 @@ public record OrchestratorConfig(
         throw new ConfigurationException("advertised_endpoints: '" + endpoint + "' must be a tcp://host:port endpoint");
       }
     }
+    if ((curveSecretKeyFile == null) != (curveAuthorizedKeysFile == null)) {
+      throw new ConfigurationException(curveSecretKeyFile == null
+          ? "curve_authorized_keys_file is set but curve_secret_key_file is not: CURVE needs both"
+          : "curve_secret_key_file is set but curve_authorized_keys_file is not: CURVE needs both");
+    }
+    if (curveSecretKeyFile != null) {
+      // Fields are assigned only after this compact constructor: read through the parameters.
+      readCurveSecretKey(curveSecretKeyFile);
+      readAuthorizedKeys(curveAuthorizedKeysFile);
+    }
+  }
+
+  /** Whether the ROUTER is a CURVE server that authenticates workers. */
+  public boolean curve() {
+    return curveSecretKeyFile != null;
+  }
+
+  /**
+   * Reads {@code curve_secret_key_file}.
+   *
+   * @throws ConfigurationException naming the setting and what is wrong with the file
+   * @throws IllegalStateException when CURVE is not configured
+   */
+  public CurveKeyPair readCurveSecretKey() {
+    requireCurve();
+    return readCurveSecretKey(curveSecretKeyFile);
+  }
+
+  private static CurveKeyPair readCurveSecretKey(Path file) {
+    try {
+      return CurveKeys.readSecretKeyFile(file);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("curve_secret_key_file: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Reads {@code curve_authorized_keys_file}: the Z85 public keys of the workers allowed to connect.
+   *
+   * @throws ConfigurationException naming the setting and what is wrong with the file
+   * @throws IllegalStateException when CURVE is not configured
+   */
+  public Set<String> readAuthorizedKeys() {
+    requireCurve();
+    return readAuthorizedKeys(curveAuthorizedKeysFile);
+  }
+
+  private static Set<String> readAuthorizedKeys(Path file) {
+    try {
+      return Set.copyOf(CurveKeys.readKeyLines(file));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("curve_authorized_keys_file: " + e.getMessage());
+    }
+  }
+
+  private void requireCurve() {
+    if (curveSecretKeyFile == null) {
+      throw new IllegalStateException("CURVE is not configured (curve_secret_key_file)");
+    }
   }
 
   /**
@@ -207,7 +278,10 @@ public record OrchestratorConfig(
     }
   }
 
-  /** Those of {@code endpoints} that other hosts can reach (see {@link #isLocal}), in order. */
+  /**
+   * Those of {@code endpoints} that other hosts can reach (see {@link #isLocal}), in order; an
+   * orchestrator without CURVE warns about them.
+   */
   public static List<String> exposed(List<String> endpoints) {
     return endpoints.stream().filter(endpoint -> !isLocal(endpoint)).toList();
   }
@@ -301,6 +375,8 @@ public record OrchestratorConfig(
     private List<String> encodings = DEFAULT_ENCODINGS;
     private boolean allowInsecure;
     private List<String> advertisedEndpoints = List.of();
+    private Path curveSecretKeyFile;
+    private Path curveAuthorizedKeysFile;
 
     private Builder() {}
 
@@ -401,6 +477,16 @@ public record OrchestratorConfig(
       return this;
     }
 
+    /**
+     * Sets {@code curve_secret_key_file} and {@code curve_authorized_keys_file}: the ROUTER becomes a
+     * CURVE server accepting only the listed workers' keys; {@code null} for both turns CURVE off.
+     */
+    public Builder curve(Path secretKeyFile, Path authorizedKeysFile) {
+      this.curveSecretKeyFile = secretKeyFile;
+      this.curveAuthorizedKeysFile = authorizedKeysFile;
+      return this;
+    }
+
     Builder set(String key, String value) {
       switch (key) {
         case "endpoints" -> endpoints = list(value);
@@ -420,6 +506,8 @@ public record OrchestratorConfig(
         case "encodings" -> encodings = list(value);
         case "allow_insecure" -> allowInsecure = bool(key, value);
         case "advertised_endpoints" -> advertisedEndpoints = list(value);
+        case "curve_secret_key_file" -> curveSecretKeyFile = path(value);
+        case "curve_authorized_keys_file" -> curveAuthorizedKeysFile = path(value);
         default -> throw new ConfigurationException("unknown setting '" + key + "'");
       }
       return this;
@@ -428,6 +516,10 @@ public record OrchestratorConfig(
     /** A comma-separated list, blanks dropped. */
     private static List<String> list(String value) {
       return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static Path path(String value) {
+      return value.isBlank() ? null : Path.of(value.trim());
     }
 
     private static boolean bool(String key, String value) {
@@ -458,8 +550,8 @@ public record OrchestratorConfig(
     public OrchestratorConfig build() {
       return new OrchestratorConfig(endpoints, batchSize, maxStepsPerRound, resultTimeoutMs, heartbeatIntervalMs,
           heartbeatLiveness, sendHighWaterMark, receiveHighWaterMark, maxMessageBytes, poolSize, sweepIntervalMs,
-          maxResultsPerTransaction, maxQueuedResults, appliers, encodings, allowInsecure,
-          advertisedEndpoints);
+          maxResultsPerTransaction, maxQueuedResults, appliers, encodings, allowInsecure, advertisedEndpoints,
+          curveSecretKeyFile, curveAuthorizedKeysFile);
     }
   }
 }

@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import dev.tasker.protocol.transport.CurveKeyPair;
+import dev.tasker.protocol.transport.CurveKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +72,7 @@ class OrchestratorConfigTest {
           .as(endpoint)
           .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("endpoints: '" + endpoint + "' can be reached from other hosts")
+          .hasMessageContaining("configure CURVE (curve_secret_key_file and curve_authorized_keys_file")
           .hasMessageContaining("allow_insecure: true");
 
       OrchestratorConfig allowed = OrchestratorConfig.load(
@@ -142,5 +146,66 @@ class OrchestratorConfigTest {
     assertThatThrownBy(() -> OrchestratorConfig.load(file, Map.of()))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("tasker.yaml: not valid YAML");
+  }
+
+  private Map<String, String> curveEnvironment(String endpoint) throws IOException {
+    Path secret = Files.writeString(dir.resolve("orchestrator.key"), CurveKeys.generate().secretKey() + "\n");
+    Path authorized = Files.writeString(dir.resolve("workers"), "# workers\n" + CurveKeys.generate().publicKey() + "\n");
+    return Map.of("TASKER_ENDPOINTS", endpoint, "TASKER_CURVE_SECRET_KEY_FILE", secret.toString(),
+        "TASKER_CURVE_AUTHORIZED_KEYS_FILE", authorized.toString());
+  }
+
+  @Test
+  void with_curve_an_endpoint_other_hosts_can_reach_needs_no_allow_insecure() throws IOException {
+    OrchestratorConfig config = OrchestratorConfig.load(null, curveEnvironment("tcp://0.0.0.0:5555"));
+
+    assertThat(config.curve()).isTrue();
+    assertThat(config.allowInsecure()).isFalse();
+    assertThat(config.endpoints()).containsExactly("tcp://0.0.0.0:5555");
+    assertThat(config.readAuthorizedKeys()).hasSize(1);
+  }
+
+  @Test
+  void curve_settings_come_from_the_yaml_file_and_read_the_key_files() throws IOException {
+    CurveKeyPair orchestrator = CurveKeys.generate();
+    String worker = CurveKeys.generate().publicKey();
+    Path secret = Files.writeString(dir.resolve("o.key"), orchestrator.secretKey() + "\n");
+    Path authorized = Files.writeString(dir.resolve("authorized"), worker + "\n");
+    Path file = yaml("curve_secret_key_file: " + secret + "\ncurve_authorized_keys_file: " + authorized + "\n");
+
+    OrchestratorConfig config = OrchestratorConfig.load(file, Map.of());
+
+    assertThat(config.readCurveSecretKey()).isEqualTo(orchestrator);
+    assertThat(config.readAuthorizedKeys()).isEqualTo(Set.of(worker));
+  }
+
+  @Test
+  void one_curve_setting_without_the_other_is_refused() throws IOException {
+    Map<String, String> both = curveEnvironment("tcp://127.0.0.1:5555");
+
+    assertThatThrownBy(() -> OrchestratorConfig.load(null, Map.of("TASKER_CURVE_SECRET_KEY_FILE",
+        both.get("TASKER_CURVE_SECRET_KEY_FILE"))))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("curve_secret_key_file is set but curve_authorized_keys_file is not: CURVE needs both");
+  }
+
+  @Test
+  void a_missing_or_malformed_key_file_is_refused_naming_the_setting_and_never_showing_a_key() throws IOException {
+    Map<String, String> env = new java.util.HashMap<>(curveEnvironment("tcp://127.0.0.1:5555"));
+    Path missing = dir.resolve("missing.key");
+    env.put("TASKER_CURVE_SECRET_KEY_FILE", missing.toString());
+    assertThatThrownBy(() -> OrchestratorConfig.load(null, env))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("curve_secret_key_file: " + missing + " cannot be read (no such file)");
+
+    String shortKey = CurveKeys.generate().publicKey().substring(2);
+    Path authorized = Files.writeString(dir.resolve("bad"), "# ok\n" + shortKey + "\n");
+    env.put("TASKER_CURVE_SECRET_KEY_FILE", dir.resolve("orchestrator.key").toString());
+    env.put("TASKER_CURVE_AUTHORIZED_KEYS_FILE", authorized.toString());
+    assertThatThrownBy(() -> OrchestratorConfig.load(null, env))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("curve_authorized_keys_file: " + authorized + " line 2: the key must be 40 characters of Z85"
+            + " but has 38")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(shortKey));
   }
 }

@@ -2,6 +2,9 @@ package dev.tasker.worker;
 
 import dev.tasker.protocol.Encodings;
 import dev.tasker.protocol.Ids;
+import dev.tasker.protocol.transport.CurveClientKeys;
+import dev.tasker.protocol.transport.CurveKeyPair;
+import dev.tasker.protocol.transport.CurveKeys;
 import dev.tasker.worker.internal.HandlerExecutor;
 import dev.tasker.worker.internal.WorkerLoop;
 import dev.tasker.worker.internal.WorkerSettings;
@@ -241,6 +244,8 @@ public final class StepWorker implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private ZContext context;
     private List<String> encodings = Encodings.SUPPORTED;
+    private String curveServerKey;
+    private CurveKeyPair curveKeyPair;
 
     private Builder() {}
 
@@ -335,6 +340,32 @@ public final class StepWorker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Connects with CURVE encryption and authentication to an orchestrator whose public key is
+     * {@code serverPublicKey} (40 characters of Z85, its {@code .pub} file from {@code tasker keys
+     * generate}). Requires {@link #curveKeyPair}. Default: no CURVE, for an orchestrator without
+     * {@code curve_secret_key_file}. A wrong server key, or a key pair the orchestrator does not
+     * list, fails the handshake: the worker then never registers, and keeps trying with a new
+     * connection every few HELLOs (so a key authorized later is picked up).
+     *
+     * @throws IllegalArgumentException when the key is not 40 characters of Z85 (never showing it)
+     */
+    public Builder curveServerKey(String serverPublicKey) {
+      CurveKeys.decode("curveServerKey", serverPublicKey);
+      this.curveServerKey = serverPublicKey;
+      return this;
+    }
+
+    /**
+     * The worker's own CURVE key pair, whose public key must be in the orchestrator's {@code
+     * curve_authorized_keys_file}; usually {@link CurveKeys#readSecretKeyFile} of a {@code .key}
+     * file. Requires {@link #curveServerKey}.
+     */
+    public Builder curveKeyPair(CurveKeyPair keyPair) {
+      this.curveKeyPair = Objects.requireNonNull(keyPair, "keyPair");
+      return this;
+    }
+
     /** The clock for result timestamps; default the system UTC clock. */
     public Builder clock(Clock clock) {
       this.clock = clock;
@@ -404,9 +435,19 @@ public final class StepWorker implements AutoCloseable {
               helloRetryMax,
               livenessMultiplier,
               Objects.requireNonNull(clock, "clock"),
-              encodings);
+              encodings,
+              curve());
       boolean owns = context == null;
       return new StepWorker(settings, owns ? new ZContext() : context, owns);
+    }
+
+    private CurveClientKeys curve() {
+      if ((curveServerKey == null) != (curveKeyPair == null)) {
+        throw new IllegalArgumentException(curveServerKey == null
+            ? "curveKeyPair is set but curveServerKey is not: CURVE needs both"
+            : "curveServerKey is set but curveKeyPair is not: CURVE needs both");
+      }
+      return curveServerKey == null ? null : new CurveClientKeys(curveServerKey, curveKeyPair);
     }
 
     private static void requirePositive(Duration value, String name) {

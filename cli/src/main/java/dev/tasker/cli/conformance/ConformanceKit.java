@@ -1,5 +1,11 @@
 package dev.tasker.cli.conformance;
 
+import dev.tasker.protocol.Encodings;
+import dev.tasker.protocol.Frames;
+import dev.tasker.protocol.Ids;
+import dev.tasker.protocol.MessageCodec;
+import dev.tasker.protocol.ProtocolVersion;
+import dev.tasker.protocol.StepBatchRequest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -28,6 +34,12 @@ public final class ConformanceKit {
       "batch_completion", "step_errors", "unknown_handler", "heartbeats", "credit", "malformed_messages",
       "drain_on_sigterm", "goodbye_reregister", "acknowledgement");
 
+  /**
+   * The check a {@code --curve} run adds, in each encoding, when it runs every scenario or is named:
+   * a worker with a key the kit does not authorize gets nothing.
+   */
+  public static final String CURVE_UNKNOWN_KEY = CurveRefusal.NAME;
+
   /** Every scenario name. */
   public static List<String> scenarioNames() {
     return ORDER;
@@ -37,6 +49,7 @@ public final class ConformanceKit {
   private final String name;
   private final Path logDirectory;
   private final PrintStream out;
+  private boolean curve;
 
   /**
    * @param command the command that starts a worker; {@code {endpoint}} in it is replaced by the
@@ -53,6 +66,17 @@ public final class ConformanceKit {
   }
 
   /**
+   * Makes the kit a CURVE server for the run, with keys generated for it: every scenario runs over
+   * CURVE with a worker key the kit authorizes, and the {@value CurveRefusal#NAME} check runs in
+   * each encoding too. The worker gets the keys in {@code TASKER_CURVE_SERVER_KEY} and {@code
+   * TASKER_CURVE_KEY_FILE}.
+   */
+  public ConformanceKit curve(boolean curve) {
+    this.curve = curve;
+    return this;
+  }
+
+  /**
    * Runs {@code scenarioNames} in each of {@code encodings}.
    *
    * @return whether every scenario passed
@@ -63,10 +87,18 @@ public final class ConformanceKit {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<Scenario> selected = scenarios().stream().filter(s -> scenarioNames.contains(s.name())).toList();
+    List<Scenario> selected = new ArrayList<>(
+        scenarios().stream().filter(s -> scenarioNames.contains(s.name())).toList());
+    KitCurve keys = curve ? new KitCurve(logDirectory.resolve("curve-keys")) : null;
+    if (keys != null && (scenarioNames.containsAll(ORDER) || scenarioNames.contains(CURVE_UNKNOWN_KEY))) {
+      // Not a ScenarioRun: the worker never gets as far as HELLO.
+      selected.add(new Scenario(CurveRefusal.NAME, "a worker with an unknown key gets nothing", run -> null));
+    }
+    warmUp(encodings);
     int passed = 0;
     int failed = 0;
     List<String> failures = new ArrayList<>();
+    String lastLanguage = null;
     for (String encoding : encodings) {
       for (Scenario scenario : selected) {
         String logName = encoding + "-" + scenario.name();
@@ -76,9 +108,13 @@ public final class ConformanceKit {
         long started = System.nanoTime();
         ScenarioRun run = null;
         try {
-          run = ScenarioRun.start(command, encoding, logDirectory, logName);
-          worker = name != null ? name : run.language();
-          detail = scenario.body().run(run);
+          if (scenario.name().equals(CurveRefusal.NAME)) {
+            detail = CurveRefusal.check(command, logDirectory.resolve(logName + ".log"), keys);
+          } else {
+            run = ScenarioRun.start(command, encoding, logDirectory, logName, keys);
+            worker = name != null ? name : run.language();
+            detail = scenario.body().run(run);
+          }
           pass = true;
         } catch (ConformanceFailure e) {
           detail = e.getMessage();
@@ -92,7 +128,9 @@ public final class ConformanceKit {
           }
         }
         if (worker == null) {
-          worker = "unknown";
+          worker = lastLanguage != null ? lastLanguage : "unknown";
+        } else {
+          lastLanguage = worker;
         }
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         out.println("conformance: worker=" + worker + "/" + encoding + " scenario=" + scenario.name()
@@ -109,6 +147,20 @@ public final class ConformanceKit {
     out.println("conformance: total=" + (passed + failed) + " passed=" + passed + " failed=" + failed
         + (failures.isEmpty() ? "" : " worker logs in " + logDirectory));
     return failed == 0 && passed > 0;
+  }
+
+  /**
+   * Encodes and decodes a batch in each encoding once before the first scenario: loading a codec's
+   * classes (protobuf's descriptors especially) on a busy machine took the kit's only thread long
+   * enough, inside a scenario, to miss heartbeats, and a healthy worker then registered again.
+   */
+  private static void warmUp(List<String> encodings) {
+    StepBatchRequest batch = new StepBatchRequest(Ids.newId(), ProtocolVersion.CURRENT, List.of(
+        ScenarioRun.step("warm_up", "conformance.echo", ScenarioRun.context())));
+    for (String encoding : encodings) {
+      MessageCodec codec = Encodings.codec(encoding);
+      Frames.decode(Frames.encode(batch, codec), codec);
+    }
   }
 
   private void printTail(Path log) {

@@ -15,6 +15,7 @@ import dev.tasker.protocol.PartialResult;
 import dev.tasker.protocol.ProtocolException;
 import dev.tasker.protocol.Welcome;
 import dev.tasker.protocol.transport.MultipartSocket;
+import dev.tasker.protocol.transport.ZapHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,7 +33,8 @@ import org.zeromq.ZMQ;
  * The kit's side of the wire: a ROUTER socket on a free loopback port that plays the orchestrator
  * for one worker process. Single-threaded: a scenario drives it, and every wait pumps the socket,
  * which records what arrives, heartbeats the worker once welcomed and (unless told otherwise)
- * acknowledges results as a real orchestrator would.
+ * acknowledges results as a real orchestrator would. In a {@code --curve} run the ROUTER is a
+ * CURVE server, and a ZAP handler on its own thread accepts only the run's worker key.
  */
 final class KitOrchestrator implements AutoCloseable {
 
@@ -56,6 +58,7 @@ final class KitOrchestrator implements AutoCloseable {
   private final ZContext context = new ZContext();
   private final ZMQ.Socket router;
   private final ZMQ.Poller poller;
+  private final ZapHandler zap;
   private final String endpoint;
   private final Deque<Received> inbox = new ArrayDeque<>();
   private final List<Received> all = new ArrayList<>();
@@ -67,10 +70,12 @@ final class KitOrchestrator implements AutoCloseable {
   private boolean autoAck = true;
   private long lastSentNanos;
 
-  KitOrchestrator() {
+  /** @param curve the run's keys, or {@code null} for a plain ROUTER */
+  KitOrchestrator(KitCurve curve) {
     router = context.createSocket(SocketType.ROUTER);
     router.setLinger(0);
     router.setRouterHandover(true);
+    zap = curve == null ? null : curve.secure(context, router);
     int port = router.bindToRandomPort("tcp://127.0.0.1");
     endpoint = "tcp://127.0.0.1:" + port;
     poller = context.createPoller(1);
@@ -79,6 +84,11 @@ final class KitOrchestrator implements AutoCloseable {
 
   String endpoint() {
     return endpoint;
+  }
+
+  /** Connections the ZAP handler refused; 0 without CURVE. */
+  long refusedConnections() {
+    return zap == null ? 0 : zap.refused();
   }
 
   long heartbeatIntervalMs() {
@@ -260,6 +270,15 @@ final class KitOrchestrator implements AutoCloseable {
   @Override
   public void close() {
     poller.close();
+    context.destroySocket(router);
+    if (zap != null) {
+      zap.requestStop();
+      try {
+        zap.awaitStopped(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     context.close();
   }
 }

@@ -54,15 +54,17 @@ final class ScenarioRun implements AutoCloseable {
   private final List<String> command;
   private final Path logDirectory;
   private final String name;
+  private final KitCurve curve;
   private final List<ScenarioRun> others = new ArrayList<>();
 
-  private ScenarioRun(List<String> command, String encoding, Path logDirectory, String name) {
+  private ScenarioRun(List<String> command, String encoding, Path logDirectory, String name, KitCurve curve) {
     this.command = command;
     this.encoding = encoding;
     this.logDirectory = logDirectory;
     this.name = name;
-    kit = new KitOrchestrator();
-    worker = WorkerProcess.start(command, kit.endpoint(), logDirectory.resolve(name + ".log"));
+    this.curve = curve;
+    kit = new KitOrchestrator(curve);
+    worker = WorkerProcess.start(command, kit.endpoint(), logDirectory.resolve(name + ".log"), curve, true);
     try {
       hello = kit.awaitHello(HELLO_TIMEOUT);
     } catch (RuntimeException e) {
@@ -71,14 +73,18 @@ final class ScenarioRun implements AutoCloseable {
     }
   }
 
-  /** Starts the worker and waits for its HELLO. */
-  static ScenarioRun start(List<String> command, String encoding, Path logDirectory, String name) {
-    return new ScenarioRun(command, encoding, logDirectory, name);
+  /**
+   * Starts the worker and waits for its HELLO.
+   *
+   * @param curve the run's keys, the worker getting the authorized one; {@code null} for no CURVE
+   */
+  static ScenarioRun start(List<String> command, String encoding, Path logDirectory, String name, KitCurve curve) {
+    return new ScenarioRun(command, encoding, logDirectory, name, curve);
   }
 
   /** A second worker process for the same scenario, closed with this one. */
   ScenarioRun another(String suffix) {
-    ScenarioRun other = new ScenarioRun(command, encoding, logDirectory, name + "-" + suffix);
+    ScenarioRun other = new ScenarioRun(command, encoding, logDirectory, name + "-" + suffix, curve);
     others.add(other);
     return other;
   }

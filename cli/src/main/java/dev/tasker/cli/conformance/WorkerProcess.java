@@ -28,14 +28,24 @@ final class WorkerProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static WorkerProcess start(List<String> command, String endpoint, Path log) {
+  /**
+   * @param curve the run's keys, or {@code null}
+   * @param authorized with {@code curve}: whether the worker gets the authorized key or the stranger's
+   */
+  static WorkerProcess start(List<String> command, String endpoint, Path log, KitCurve curve, boolean authorized) {
     List<String> resolved = new ArrayList<>(command.size());
-    command.forEach(argument -> resolved.add(argument.replace(ENDPOINT_PLACEHOLDER, endpoint)));
+    command.forEach(argument -> {
+      String replaced = argument.replace(ENDPOINT_PLACEHOLDER, endpoint);
+      resolved.add(curve == null ? replaced : curve.resolve(replaced, authorized));
+    });
     ProcessBuilder builder = new ProcessBuilder(resolved)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().put("TASKER_ENDPOINT", endpoint);
+    if (curve != null) {
+      builder.environment().putAll(curve.workerEnvironment(authorized));
+    }
     try {
       Process process = builder.start();
       return new WorkerProcess(process, log);

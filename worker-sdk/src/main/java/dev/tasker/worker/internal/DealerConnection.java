@@ -1,5 +1,6 @@
 package dev.tasker.worker.internal;
 
+import dev.tasker.protocol.transport.CurveClientKeys;
 import dev.tasker.protocol.transport.MultipartSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,15 +20,18 @@ final class DealerConnection implements AutoCloseable {
   private final ZContext context;
   private final String endpoint;
   private final byte[] identity;
+  private final CurveClientKeys curve;
   private ZMQ.Socket socket;
   private int generation;
 
-  DealerConnection(ZContext context, String endpoint, String workerId) {
+  /** @param curve CURVE keys to connect with, or {@code null} for none */
+  DealerConnection(ZContext context, String endpoint, String workerId, CurveClientKeys curve) {
     this.context = context;
     this.endpoint = endpoint;
     byte[] bytes = workerId.getBytes(StandardCharsets.UTF_8);
     // ZeroMQ reserves identities starting with a zero byte and allows at most 255 bytes.
     this.identity = bytes.length <= 255 && bytes[0] != 0 ? bytes : null;
+    this.curve = curve;
   }
 
   /** Opens a socket and connects it. */
@@ -44,6 +48,9 @@ final class DealerConnection implements AutoCloseable {
     socket.setRcvHWM(HIGH_WATER_MARK);
     socket.setReconnectIVL(100);
     socket.setReconnectIVLMax(5000);
+    if (curve != null) {
+      curve.applyTo(socket);
+    }
     socket.connect(endpoint);
     generation++;
   }

@@ -1,6 +1,7 @@
 package dev.tasker.worker.internal;
 
 import dev.tasker.protocol.Credit;
+import dev.tasker.protocol.transport.CurveClientKeys;
 import dev.tasker.protocol.Welcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,18 +22,21 @@ final class Sessions implements AutoCloseable {
   private final ZContext context;
   private final String workerId;
   private final long helloRetryMaxMs;
+  private final CurveClientKeys curve;
   private final List<OrchestratorSession> sessions = new ArrayList<>();
   private int nextId = 1;
 
-  Sessions(ZContext context, String workerId, long helloRetryMaxMs) {
+  /** @param curve CURVE keys every session connects with, or {@code null} for none */
+  Sessions(ZContext context, String workerId, long helloRetryMaxMs, CurveClientKeys curve) {
     this.context = context;
     this.workerId = workerId;
     this.helloRetryMaxMs = helloRetryMaxMs;
+    this.curve = curve;
   }
 
   /** Opens a session to {@code endpoint}; it says HELLO when the loop finds it due. */
   OrchestratorSession open(String endpoint, long now) {
-    DealerConnection connection = new DealerConnection(context, endpoint, workerId);
+    DealerConnection connection = new DealerConnection(context, endpoint, workerId, curve);
     connection.open();
     OrchestratorSession session = new OrchestratorSession(nextId++, connection, helloRetryMaxMs, now);
     sessions.add(session);

@@ -69,7 +69,7 @@ public final class WorkerLoop implements Runnable {
     this.executor = executor;
     this.wakeup = new WakeupSignal(context);
     this.outbox = new ResultOutbox(settings.workerId(), settings.clock());
-    this.sessions = new Sessions(context, settings.workerId(), settings.helloRetryMax().toMillis());
+    this.sessions = new Sessions(context, settings.workerId(), settings.helloRetryMax().toMillis(), settings.curve());
     this.poller = new SessionPoller(context, wakeup);
     this.totalCredit = settings.concurrency();
   }

@@ -2,6 +2,7 @@ package dev.tasker.worker.internal;
 
 import dev.tasker.protocol.Hello;
 import dev.tasker.protocol.ProtocolVersion;
+import dev.tasker.protocol.transport.CurveClientKeys;
 import dev.tasker.worker.StepHandler;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
  * @param livenessMultiplier missed heartbeat intervals after which the orchestrator counts as gone
  * @param clock source of timestamps
  * @param encodings body encodings offered in HELLO, most preferred first
+ * @param curve CURVE keys to connect with, or {@code null} to connect without CURVE
  */
 public record WorkerSettings(
     List<String> endpoints,
@@ -37,7 +39,8 @@ public record WorkerSettings(
     Duration helloRetryMax,
     int livenessMultiplier,
     Clock clock,
-    List<String> encodings) {
+    List<String> encodings,
+    CurveClientKeys curve) {
 
   /** Language announced in HELLO. */
   public static final String LANGUAGE = "java";

@@ -4,6 +4,7 @@ import dev.tasker.protocol.Goodbye;
 import dev.tasker.protocol.Message;
 import dev.tasker.protocol.transport.MultipartSocket;
 import dev.tasker.protocol.transport.WakeupSignal;
+import dev.tasker.protocol.transport.ZapHandler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,13 @@ public final class RouterGateway implements Runnable {
     router.setSndHWM(settings.sendHighWaterMark());
     router.setRcvHWM(settings.receiveHighWaterMark());
     router.setMaxMsgSize(settings.maxMessageBytes() + 1024L);
+    if (settings.curveServerKeys() != null) {
+      // The domain makes JeroMQ ask the ZapHandler, which must be bound in this context already:
+      // with none bound, JeroMQ would let every CURVE client in.
+      router.setCurveServer(true);
+      router.setCurveSecretKey(settings.curveSecretKey());
+      router.setZAPDomain(ZapHandler.DOMAIN);
+    }
     for (String endpoint : settings.endpoints()) {
       boundEndpoints.add(bindOne(endpoint));
     }
