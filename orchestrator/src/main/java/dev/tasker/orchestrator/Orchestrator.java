@@ -157,7 +157,7 @@ public final class Orchestrator implements AutoCloseable {
     peers.register();
     long grace = config.heartbeatIntervalMs() * (config.heartbeatLiveness() + 1);
     sweeper = new DeadlineSweeper(dataSource, backoff, self, signal::wake,
-        delayMs -> dispatcher.retryScheduled(delayMs), grace, config.sweepIntervalMs());
+        delayMs -> dispatcher.retryScheduled(delayMs), config.heartbeatIntervalMs(), grace, config.sweepIntervalMs());
     dispatcher = new BatchDispatcher(dataSource, registry, gateway, signal, dispatch, sweeper::deadlineSet,
         new PeerNotifier(dataSource, orchestratorId, () -> peers.peers().size() > 1));
     listener = new ReadyListener(dataSource, orchestratorId, signal::wake);

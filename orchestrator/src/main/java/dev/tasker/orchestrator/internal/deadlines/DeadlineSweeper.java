@@ -58,6 +58,7 @@ public final class DeadlineSweeper implements Runnable {
   private final Runnable wakeDispatcher;
   private final Consumer<Long> retryScheduled;
   private final long graceMs;
+  private final long takeoverEveryMs;
   private final long maxSleepMs;
   private final DispatchSignal signal = new DispatchSignal();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -68,18 +69,21 @@ public final class DeadlineSweeper implements Runnable {
 
   /**
    * @param self this orchestrator and the liveness window
+   * @param takeoverEveryMs how often to look for work to take over, in milliseconds (one heartbeat
+   *     interval: an orchestrator found dead is taken over within about one interval)
    * @param graceMs how long after start workers have to register again before the steps they
    *     held are given to others
    * @param maxSleepMs longest sleep without a deadline or a wake-up (a safety net)
    */
   public DeadlineSweeper(DataSource dataSource, Backoff backoff, Liveness self, Runnable wakeDispatcher,
-      Consumer<Long> retryScheduled, long graceMs, long maxSleepMs) {
+      Consumer<Long> retryScheduled, long takeoverEveryMs, long graceMs, long maxSleepMs) {
     this.dataSource = dataSource;
     this.backoff = backoff;
     this.self = self;
     this.wakeDispatcher = wakeDispatcher;
     this.retryScheduled = retryScheduled;
     this.graceMs = graceMs;
+    this.takeoverEveryMs = takeoverEveryMs;
     this.maxSleepMs = maxSleepMs;
   }
 
@@ -136,7 +140,7 @@ public final class DeadlineSweeper implements Runnable {
     int orphans = Transactions.inTransaction(dataSource, "expiring batches",
         connection -> MaintenanceLock.EXPIRE_BATCHES.tryTake(connection) ? expireBatches(connection) : 0);
     boolean takenOver = false;
-    long untilTakeover = self.windowMs();
+    long untilTakeover = takeoverEveryMs;
     long sinceStart = (System.nanoTime() - startedNanos) / 1_000_000;
     if (sinceStart >= graceMs) {
       takenOver = Transactions.inTransaction(dataSource, "taking over abandoned steps",
