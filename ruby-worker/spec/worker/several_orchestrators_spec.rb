@@ -64,4 +64,26 @@ RSpec.describe "a worker serving several orchestrators" do
     expect(result.body).to include("batch_id" => batch["batch_id"], "step_id" => batch["steps"][0]["step_id"])
     expect(second.expect("BATCH_COMPLETION", skip: %w[HEARTBEAT CREDIT HELLO]).body["batch_id"]).to eq(batch["batch_id"])
   end
+
+  it "tells the other orchestrator every batch it holds when a session it held nothing of is lost" do
+    gate = Queue.new
+    registry = a_registry
+    registry.register("spec.gate") { |_context| gate.pop }
+    a_worker(first, registry: registry, endpoints: [first.endpoint, second.endpoint], concurrency: 2)
+    first.expect("HELLO")
+    welcome(first, "first")
+    second.expect("HELLO")
+    welcome(second, "second")
+    batch = a_batch(a_step(handler: "spec.gate"))
+    second.send_message("STEP_BATCH", batch)
+    wait_until(message: "the step to start") { gate.num_waiting == 1 }
+
+    # Nothing of the first's to move: a batch it sent and that never arrived is known only by its
+    # absence from this list, which lets a survivor run it again.
+    first.send_message("GOODBYE", { "reason" => "shutdown" })
+    again = second.expect("HELLO", skip: %w[HEARTBEAT CREDIT])
+    gate << { "done" => true }
+
+    expect(again.body["held_batches"]).to eq([batch["batch_id"]])
+  end
 end

@@ -41,6 +41,8 @@ module Tasker
           @credit = settings.concurrency
           @steps_held = 0
           @welcomed_sessions = 0
+          # A session was lost or dropped since the others last heard which batches this worker holds.
+          @session_gone = false
         end
 
         # Asks the loop to drain. Any thread, and trap handlers: it takes no lock. A second request
@@ -240,7 +242,10 @@ module Tasker
           other = @sessions.another_welcomed(session)
           return @rejection = reject["reason"] if other.nil? && @sessions.all.size == 1
 
-          @outbox.move(session.id, other.id) if other
+          if other
+            @outbox.move(session.id, other.id)
+            @session_gone = true
+          end
           @sessions.close(session)
           rebalance
         end
@@ -257,6 +262,7 @@ module Tasker
 
         def session_lost(session)
           session.lost(now)
+          @session_gone = true
           rebalance
         end
 
@@ -315,14 +321,17 @@ module Tasker
         end
 
         # Moves the results of sessions that are not welcomed to a welcomed one (any orchestrator
-        # applies them), then says HELLO again on every welcomed session so each knows every batch
-        # the worker holds.
+        # applies them), then, after a move or a lost session, says HELLO again on every welcomed
+        # session so each knows every batch the worker holds. Also when nothing moved: a batch the
+        # lost orchestrator sent that never arrived is missing from that list, and is run again for it.
         def reroute_results
           moved = @sessions.all.select do |lost|
             target = !lost.welcomed && @sessions.another_welcomed(lost)
             target && @outbox.move(lost.id, target.id)
           end
-          return if moved.empty?
+          return if moved.empty? && !@session_gone
+
+          @session_gone = false
 
           @sessions.welcomed.each do |session|
             session.hello_again!

@@ -14,16 +14,20 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run fault scenarios against real processes and check nothing is lost or",
-      "applied twice. Each scenario runs an orchestrator process and two worker",
+      "applied twice. Each scenario runs an orchestrator process (two in",
+      "orchestrator_failover) and two worker",
       "processes on an embedded PostgreSQL and prints one line:",
       "  chaos: scenario=<name> tasks=<n> complete=<n> lost=<n> double_applied=<n>",
       "         recovery_ms=<n>",
       "and sometimes notes (chaos: scenario=<name> note: ...).",
       "Exits 0 only when every scenario has lost=0 and double_applied=0 (and a",
       "killed worker's steps ran again within 5 s, a partitioned one's within its",
-      "10 s partition). partition_worker and slow_link put workers in a network",
-      "namespace of their own: they need root and iproute2 (ip, tc) and fail,",
-      "saying why, without them. Logs: .tasker/chaos/<scenario>/."
+      "10 s partition, and the steps a killed orchestrator had in flight were",
+      "applied or dispatched again by the other within 5 s). partition_worker and",
+      "slow_link put workers in a network namespace of their own, and",
+      "orchestrator_failover one of its two orchestrators: they need root and",
+      "iproute2 (ip, tc) and fail, saying why, without them.",
+      "Logs: .tasker/chaos/<scenario>/."
     })
 final class ChaosCommand implements Callable<Integer> {
 

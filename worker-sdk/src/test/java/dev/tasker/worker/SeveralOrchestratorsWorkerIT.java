@@ -129,4 +129,37 @@ class SeveralOrchestratorsWorkerIT {
     assertThat(result.batchId()).isEqualTo(batch.batchId());
     assertThat(result.stepId()).isEqualTo(batch.steps().get(0).stepId());
   }
+
+  @Test
+  void a_worker_that_loses_a_session_it_held_nothing_of_tells_the_other_every_batch_it_holds() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    worker = StepWorker.builder()
+        .endpoints(List.of(first.endpoint(), second.endpoint()))
+        .handler("gate", c -> {
+          started.countDown();
+          return release.await(10, TimeUnit.SECONDS) ? StepResult.success() : StepResult.permanentFailure("gate");
+        })
+        .concurrency(2)
+        .drainTimeout(Duration.ofSeconds(1))
+        .build()
+        .start();
+    FakeOrchestrator.Received helloFirst = next(first, Hello.class);
+    FakeOrchestrator.Received helloSecond = next(second, Hello.class);
+    first.send(helloFirst.identity(), aWelcome(worker.workerId(), "first"));
+    second.send(helloSecond.identity(), aWelcome(worker.workerId(), "second"));
+    StepBatchRequest batch = new StepBatchRequest(Ids.newId(), "1", List.of(new StepExecutionRequest(
+        Ids.newId(), Ids.newId(), "gate", "gate", null, JsonNodeFactory.instance.objectNode(), Map.of(),
+        new StepMetadata(1, 3, 10_000))));
+    second.send(helloSecond.identity(), batch);
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+    // Nothing of the first's to move: a batch it sent that never arrived is known only by its
+    // absence from this list, which lets a surviving orchestrator run it again.
+    first.send(helloFirst.identity(), new Goodbye("shutdown"));
+    Hello again = (Hello) next(second, Hello.class).message();
+    release.countDown();
+
+    assertThat(again.heldBatches()).containsExactly(batch.batchId());
+  }
 }

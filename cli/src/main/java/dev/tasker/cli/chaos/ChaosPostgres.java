@@ -17,12 +17,16 @@ import java.util.Map;
  * its own, so it can be stopped and started again under running processes. Each scenario gets a
  * database of its own. Durable (fsync and synchronous commit on), though its data is thrown away:
  * it stands for a real PostgreSQL being restarted, and durability costs the chaos runs no time.
+ *
+ * <p>It listens on loopback only, unless {@link #listenAlsoOn} adds the root end of a
+ * {@link NetworkNamespace}'s link, so that a process in the namespace (an orchestrator) can reach it.
  */
 final class ChaosPostgres implements AutoCloseable {
 
   private final Path dataDirectory;
   private final int port;
   private EmbeddedDatabase server;
+  private Map<String, String> listening = Map.of();
 
   private ChaosPostgres(Path dataDirectory, int port) {
     this.dataDirectory = dataDirectory;
@@ -52,9 +56,48 @@ final class ChaosPostgres implements AutoCloseable {
     server = null;
   }
 
-  /** Starts the server again, same port, same data. */
+  /** Starts the server again, same port, same data, same addresses. */
   void startAgain() {
-    server = EmbeddedDatabase.start(Map.of(), dataDirectory, port);
+    server = EmbeddedDatabase.start(listening, dataDirectory, port);
+  }
+
+  /**
+   * Restarts the server listening on {@code address} as well as loopback, and accepting clients
+   * from {@code clients} (a CIDR block) there, without a password like loopback's: for the private
+   * link of a {@link NetworkNamespace}, which no other host can reach. Clients lose their connections.
+   *
+   * @param address an address of this host, such as {@link NetworkNamespace#hostAddress()}
+   */
+  void listenAlsoOn(String address, String clients) throws IOException {
+    Path hba = Files.createTempFile("tasker-chaos-pg_hba", ".conf");
+    Files.writeString(hba, String.join(System.lineSeparator(),
+        "local all all trust",
+        "host all all 127.0.0.1/32 trust",
+        "host all all ::1/128 trust",
+        "host all all " + clients + " trust", ""));
+    restartWith(Map.of("listen_addresses", "localhost," + address, "hba_file", hba.toString()));
+  }
+
+  /** Undoes {@link #listenAlsoOn}: restarts the server on loopback only, if it listened elsewhere too. */
+  void listenOnLoopbackOnly() {
+    if (!listening.isEmpty()) {
+      restartWith(Map.of());
+    }
+  }
+
+  private void restartWith(Map<String, String> settings) {
+    stop();
+    listening = settings;
+    startAgain();
+  }
+
+  /** The JDBC URL of {@code settings}, reaching the server at {@code host} instead of loopback. */
+  static String jdbcUrlAt(DatabaseSettings settings, String host) {
+    String url = settings.jdbcUrl().replaceFirst("//localhost:", "//" + host + ":");
+    if (url.equals(settings.jdbcUrl())) {
+      throw new IllegalStateException("expected a localhost JDBC URL, got " + settings.jdbcUrl());
+    }
+    return url;
   }
 
   static int freePort() throws IOException {

@@ -118,6 +118,16 @@ final class ChaosRun implements AutoCloseable {
     }
   }
 
+  /** The scenario's log directory. */
+  Path logs() {
+    return logs;
+  }
+
+  /** The directory of the chaos templates, for {@code tasker orchestrator --templates}. */
+  Path templates() {
+    return templates;
+  }
+
   /** Appends a line to the scenario's {@code notes.log}, which {@code tasker chaos} prints after its result. */
   void note(String line) throws IOException {
     Files.writeString(notes(), line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);

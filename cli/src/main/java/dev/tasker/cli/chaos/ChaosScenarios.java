@@ -10,14 +10,16 @@ import java.util.UUID;
 /**
  * The fault scenarios of {@code tasker chaos}, each against real processes: an orchestrator
  * process, two worker processes and PostgreSQL. {@code partition_worker} and {@code slow_link} put
- * workers in a {@link NetworkNamespace} of their own and need root.
+ * workers in a {@link NetworkNamespace} of their own and need root; so does
+ * {@code orchestrator_failover} ({@link OrchestratorFailover}), which runs two orchestrators, one
+ * of them in a namespace.
  */
 public final class ChaosScenarios {
 
   /** Every scenario, in the order they run. */
   public static final List<String> ALL = List.of(
       "worker_kill", "orchestrator_kill", "postgres_restart", "hung_handler", "duplicate_reorder", "drop_partials",
-      "partition_worker", "slow_link");
+      "partition_worker", "slow_link", "orchestrator_failover");
 
   /** The promise for a killed worker: its steps run again within 5 seconds at default settings. */
   static final long WORKER_KILL_MAX_RECOVERY_MS = 5000;
@@ -53,19 +55,26 @@ public final class ChaosScenarios {
 
   ChaosResult run(String scenario) throws Exception {
     try (ChaosRun run = ChaosRun.create(postgres, scenario, logs.resolve(scenario), templates)) {
-      return switch (scenario) {
-        case "worker_kill" -> workerKill(run);
-        case "orchestrator_kill" -> orchestratorKill(run);
-        case "postgres_restart" -> postgresRestart(run);
-        case "hung_handler" -> hungHandler(run);
-        case "duplicate_reorder" -> faultyNetwork(run,
-            FaultSettings.builder().duplicateProbability(0.3).reorderProbability(0.3).faultBatchCompletions(true));
-        case "drop_partials" -> faultyNetwork(run, FaultSettings.builder().dropProbability(0.3));
-        case "partition_worker" -> partitionWorker(run);
-        case "slow_link" -> slowLink(run);
-        default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "'; known: " + ALL);
-      };
+      return run(scenario, run);
+    } finally {
+      postgres.listenOnLoopbackOnly();
     }
+  }
+
+  private ChaosResult run(String scenario, ChaosRun run) throws Exception {
+    return switch (scenario) {
+      case "worker_kill" -> workerKill(run);
+      case "orchestrator_kill" -> orchestratorKill(run);
+      case "postgres_restart" -> postgresRestart(run);
+      case "hung_handler" -> hungHandler(run);
+      case "duplicate_reorder" -> faultyNetwork(run,
+          FaultSettings.builder().duplicateProbability(0.3).reorderProbability(0.3).faultBatchCompletions(true));
+      case "drop_partials" -> faultyNetwork(run, FaultSettings.builder().dropProbability(0.3));
+      case "partition_worker" -> partitionWorker(run);
+      case "slow_link" -> slowLink(run);
+      case "orchestrator_failover" -> OrchestratorFailover.run(run, postgres, tasks);
+      default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "'; known: " + ALL);
+    };
   }
 
   /** kill -9 a worker while it holds steps; a worker is declared dead by missed heartbeats. */

@@ -41,6 +41,12 @@ final class ChildProcess implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(TaskerCli.class.getName());
     command.addAll(arguments);
+    return startCommand(name, command, environment, log);
+  }
+
+  /** Starts any {@code command} (a Ruby worker, say), logging to {@code log}. */
+  static ChildProcess startCommand(String name, List<String> command, Map<String, String> environment, Path log)
+      throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())

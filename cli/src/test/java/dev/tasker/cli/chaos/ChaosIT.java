@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every chaos scenario against real processes (an orchestrator process, two worker processes,
+ * Every chaos scenario against real processes (orchestrator processes, two worker processes,
  * PostgreSQL, network namespaces): nothing lost, nothing applied twice.
  */
 class ChaosIT {
@@ -71,6 +71,17 @@ class ChaosIT {
     assertThat(output).contains("chaos: scenario=partition_worker note: registered again")
         .containsPattern("chaos: scenario=partition_worker note: results \\S+ kept through the partition and sent"
             + " after the heal, by outcome: .*rejected=[1-9]");
+  }
+
+  @Test
+  void when_one_of_two_orchestrators_dies_the_survivor_recovers_its_steps_in_flight_within_five_seconds() {
+    assertThat(Long.parseLong(scenario("orchestrator_failover").group(6)))
+        .isBetween(0L, OrchestratorFailover.MAX_RECOVERY_MS);
+    assertThat(output).containsPattern("chaos: scenario=orchestrator_failover note: killed orchestrator-1 \\(in network"
+        + " namespace \\S+, bound on tcp://169\\.254\\.[0-9.]+:\\d+, PostgreSQL reached at 169\\.254\\.[0-9.]+\\) with"
+        + " [1-9]\\d* steps")
+        .containsPattern("chaos: scenario=orchestrator_failover note: recovery: .* first batch the survivor created after"
+            + " the kill: \\d+ ms");
   }
 
   @Test

@@ -60,6 +60,8 @@ public final class WorkerLoop implements Runnable {
   /** The credit shared among the sessions: the concurrency, or the last one requested. */
   private int totalCredit;
   private long drainDeadline = Long.MAX_VALUE;
+  /** A session was lost or dropped since the others last heard which batches this worker holds. */
+  private boolean sessionGone;
 
   /**
    * @param context the ZeroMQ context to create the sockets in (shared for {@code inproc://})
@@ -294,6 +296,7 @@ public final class WorkerLoop implements Runnable {
 
   private void sessionLost(OrchestratorSession session) {
     session.lost(now());
+    sessionGone = true;
     sessions.rebalance(totalCredit, now());
   }
 
@@ -309,6 +312,7 @@ public final class WorkerLoop implements Runnable {
     }
     if (other != null) {
       outbox.move(session.id(), other.id());
+      sessionGone = true;
     }
     sessions.close(session);
     sessions.rebalance(totalCredit, now());
@@ -366,8 +370,9 @@ public final class WorkerLoop implements Runnable {
 
   /**
    * Moves the results of sessions that are not welcomed to a welcomed one (any orchestrator applies
-   * them), and then says HELLO again on every welcomed session, so that each knows every batch the
-   * worker holds.
+   * them), and then, after a move or a lost session, says HELLO again on every welcomed session, so
+   * that each knows every batch the worker holds. Also when nothing moved: a batch the lost
+   * orchestrator sent that never arrived is missing from that list, and is run again for it.
    */
   private void rerouteResults() {
     boolean moved = false;
@@ -378,7 +383,8 @@ public final class WorkerLoop implements Runnable {
         moved = true;
       }
     }
-    if (moved) {
+    if (moved || sessionGone) {
+      sessionGone = false;
       for (OrchestratorSession session : sessions.welcomed()) {
         session.helloAgain();
         // Registering again ends a drain on the orchestrator's side: GOODBYE follows the WELCOME.
