@@ -133,7 +133,10 @@ final class OutboundBacklog {
       return;
     }
     log.warn("batch {} could not be sent to worker {}: {}", message.batchId(), message.workerId(), reason);
-    registry.byWorkerId(message.workerId()).ifPresent(s -> s.releaseBatch(message.batchId()));
+    registry.byWorkerId(message.workerId()).ifPresent(s -> {
+      s.markUnreachable();
+      s.releaseBatch(message.batchId());
+    });
     sink.accept(new InboundEvent.BatchUndeliverable(message.batchId(), message.workerId(), reason));
   }
 }

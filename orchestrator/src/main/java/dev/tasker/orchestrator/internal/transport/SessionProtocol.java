@@ -222,7 +222,7 @@ final class SessionProtocol {
    */
   void readsResumed() {
     long nowNanos = System.nanoTime();
-    registry.sessions().forEach(session -> session.seen(nowNanos));
+    registry.sessions().forEach(session -> session.silenceForgiven(nowNanos));
   }
 
   /**

@@ -25,6 +25,7 @@ public final class WorkerSession {
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile byte[] identity;
   private volatile Set<String> handlers;
+  private volatile boolean unreachable;
   private volatile int credit;
   private volatile String language;
   private volatile long lastSeenNanos;
@@ -75,9 +76,23 @@ public final class WorkerSession {
     return credit;
   }
 
-  /** Steps it may still be sent now: 0 while draining. */
+  /** Steps it may still be sent now: 0 while draining, or while unreachable. */
   public int freeCredit() {
-    return draining ? 0 : Math.max(0, credit - inFlight.get());
+    return draining || unreachable ? 0 : Math.max(0, credit - inFlight.get());
+  }
+
+  /**
+   * Whether a batch could not be sent to it since it was last heard from. Nothing more is sent until
+   * it is heard from again (or declared dead): otherwise the steps of each undeliverable batch would
+   * go straight back to it, round after round, until its liveness window ran out.
+   */
+  public boolean unreachable() {
+    return unreachable;
+  }
+
+  /** Records that a batch could not be sent to it. Socket thread. */
+  void markUnreachable() {
+    unreachable = true;
   }
 
   /**
@@ -88,7 +103,7 @@ public final class WorkerSession {
   public int reserve(int wanted) {
     while (true) {
       int used = inFlight.get();
-      int granted = Math.max(0, Math.min(wanted, draining ? 0 : credit - used));
+      int granted = Math.max(0, Math.min(wanted, draining || unreachable ? 0 : credit - used));
       if (granted == 0 || inFlight.compareAndSet(used, used + granted)) {
         return granted;
       }
@@ -133,9 +148,16 @@ public final class WorkerSession {
     lastSeenNanos = nowNanos;
     draining = false;
     goodbyeAcknowledged = false;
+    unreachable = false;
   }
 
   void seen(long nowNanos) {
+    lastSeenNanos = nowNanos;
+    unreachable = false;
+  }
+
+  /** Forgives the silence while the socket was not read; says nothing about reachability. */
+  void silenceForgiven(long nowNanos) {
     lastSeenNanos = nowNanos;
   }
 

@@ -1,0 +1,33 @@
+package dev.tasker.orchestrator.internal.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class WorkerSessionTest {
+
+  private final WorkerSession session =
+      new WorkerSession("w-1", "w-1".getBytes(StandardCharsets.UTF_8), Set.of("h"), 4, "java", 0);
+
+  @Test
+  void a_worker_a_batch_could_not_reach_gets_no_credit_until_it_is_heard_from_again() {
+    UUID batch = UUID.randomUUID();
+    assertThat(session.reserve(2)).isEqualTo(2);
+    session.hold(batch, List.of(UUID.randomUUID(), UUID.randomUUID()));
+
+    session.markUnreachable();
+    session.releaseBatch(batch);
+
+    assertThat(session.freeCredit()).isZero();
+    assertThat(session.reserve(4)).isZero();
+    session.silenceForgiven(1);
+    assertThat(session.reserve(4)).as("after reads resumed, still unreachable").isZero();
+    session.seen(2);
+    assertThat(session.freeCredit()).isEqualTo(4);
+    assertThat(session.reserve(4)).isEqualTo(4);
+  }
+}
