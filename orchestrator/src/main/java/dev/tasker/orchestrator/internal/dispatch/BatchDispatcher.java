@@ -182,7 +182,10 @@ public final class BatchDispatcher implements Runnable {
       }
       int asked = quotas.values().stream().mapToInt(Integer::intValue).sum();
       if (claimed < asked) {
-        readyLeftBehind = false;
+        // Alone, a short round means nothing more is ready. With other orchestrators claiming at
+        // the same time it may only mean they took some first: look again when credit comes back,
+        // until a round finds nothing at all.
+        readyLeftBehind = claimed > 0 && peers.othersAlive();
         break;
       }
       knownLeftBehind = true;

@@ -37,6 +37,11 @@ public final class PeerNotifier {
     this.othersAlive = othersAlive;
   }
 
+  /** Whether another orchestrator is alive, as of this one's last registry heartbeat. */
+  public boolean othersAlive() {
+    return othersAlive.getAsBoolean();
+  }
+
   /** Ready steps were left for lack of credit here; the others should look. */
   public void stepsLeftBehind() {
     pending = true;
