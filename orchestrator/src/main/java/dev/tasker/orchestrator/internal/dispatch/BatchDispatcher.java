@@ -161,6 +161,9 @@ public final class BatchDispatcher implements Runnable {
         break;
       }
       Map<String, Integer> quotas = claim.quotas(settings.maxStepsPerRound(), rotation++);
+      // Each handler's quota is the free credit of every worker serving it, so the quotas add up to
+      // more than can be claimed when workers serve several handlers: the credit reserved caps it.
+      int claimable = Math.min(quotas.values().stream().mapToInt(Integer::intValue).sum(), claim.reservedSteps());
       long roundStarted = System.nanoTime();
       int claimed;
       try {
@@ -180,8 +183,7 @@ public final class BatchDispatcher implements Runnable {
       if (log.isDebugEnabled()) {
         log.debug("dispatch round: {} steps in {} ms", steps, (System.nanoTime() - roundStarted) / 1_000_000);
       }
-      int asked = quotas.values().stream().mapToInt(Integer::intValue).sum();
-      if (claimed < asked) {
+      if (claimed < claimable) {
         // Alone, a short round means nothing more is ready. With other orchestrators claiming at
         // the same time it may only mean they took some first: look again when credit comes back,
         // until a round finds nothing at all.

@@ -69,6 +69,11 @@ public final class ClaimRound {
     return new ClaimRound(reserved);
   }
 
+  /** Steps of credit reserved: the most this round can claim. */
+  public int reservedSteps() {
+    return reserved.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
   /** Whether no credit was reserved (nothing can be claimed). */
   public boolean isEmpty() {
     return reserved.isEmpty();
