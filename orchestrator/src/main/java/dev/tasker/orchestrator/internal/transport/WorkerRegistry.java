@@ -33,6 +33,9 @@ public final class WorkerRegistry {
     } else {
       byIdentity.remove(ByteBuffer.wrap(session.identity()));
       session.reconnected(identity, new HashSet<>(hello.handlers()), hello.concurrency(), hello.language(), nowNanos);
+      if (hello.heldBatches() != null) {
+        session.retainOnly(hello.heldBatches());
+      }
     }
     session.useCodec(codec);
     byIdentity.put(ByteBuffer.wrap(identity.clone()), session);

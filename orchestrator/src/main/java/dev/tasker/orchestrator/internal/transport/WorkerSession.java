@@ -3,6 +3,7 @@ package dev.tasker.orchestrator.internal.transport;
 import dev.tasker.protocol.JsonCodec;
 import dev.tasker.protocol.MessageCodec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -194,6 +195,26 @@ public final class WorkerSession {
     }
     inFlight.decrementAndGet();
     return true;
+  }
+
+  /**
+   * Releases the steps of every batch not in {@code stillHeld}: a worker registering again lists
+   * the batches it holds, and a step of any other batch will not be reported on this session (its
+   * process restarted, or its result went to another orchestrator). Without this its credit slot
+   * would stay taken for good; the step itself runs again when its attempt times out.
+   *
+   * @return how many steps were released
+   */
+  public int retainOnly(Collection<UUID> stillHeld) {
+    Set<UUID> keep = Set.copyOf(stillHeld);
+    int released = 0;
+    for (Map.Entry<UUID, UUID> entry : batchByHeldStep.entrySet()) {
+      if (!keep.contains(entry.getValue()) && batchByHeldStep.remove(entry.getKey(), entry.getValue())) {
+        inFlight.decrementAndGet();
+        released++;
+      }
+    }
+    return released;
   }
 
   /** Releases every step of {@code batchId} still held; returns how many. */

@@ -30,4 +30,19 @@ class WorkerSessionTest {
     assertThat(session.freeCredit()).isEqualTo(4);
     assertThat(session.reserve(4)).isEqualTo(4);
   }
+
+  @Test
+  void registering_again_frees_the_credit_of_batches_the_worker_no_longer_holds() {
+    UUID kept = UUID.randomUUID();
+    UUID forgotten = UUID.randomUUID();
+    assertThat(session.reserve(3)).isEqualTo(3);
+    session.hold(kept, List.of(UUID.randomUUID()));
+    session.hold(forgotten, List.of(UUID.randomUUID(), UUID.randomUUID()));
+    assertThat(session.freeCredit()).isEqualTo(1);
+
+    assertThat(session.retainOnly(List.of(kept))).isEqualTo(2);
+
+    assertThat(session.heldBatches()).containsExactly(kept);
+    assertThat(session.freeCredit()).isEqualTo(3);
+  }
 }
