@@ -1,6 +1,5 @@
 package dev.tasker.cli.chaos;
 
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,10 +7,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Chaos scenario {@code orchestrator_failover}: two orchestrator processes on the run's database,
- * one of them in a {@link NetworkNamespace} of its own (bound on its end of the link, reaching
- * PostgreSQL over the link), and two Java worker processes given both endpoints. While the
- * namespaced orchestrator has batches in flight, it is killed with SIGKILL and not restarted: the
+ * Chaos scenario {@code orchestrator_failover}: two orchestrator processes on the run's database
+ * and two Java worker processes given both endpoints. While the first orchestrator has batches in
+ * flight, it is killed with SIGKILL and not restarted: the
  * survivor must apply the results its workers move over, and run again what nobody holds.
  *
  * <p>Recovery is measured per step: every step that was in progress in a batch of the killed
@@ -26,7 +24,6 @@ final class OrchestratorFailover {
 
   private static final Duration FINISH = Duration.ofSeconds(120);
   private static final Duration REGISTER = Duration.ofSeconds(60);
-  private static final Duration DATABASE_BACK = Duration.ofSeconds(30);
   private static final Duration BEFORE_FAULT = Duration.ofSeconds(2);
   private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(30);
 
@@ -128,22 +125,6 @@ final class OrchestratorFailover {
            AND b.created_at > clock_timestamp() - interval '100 milliseconds'
         """, orchestratorId) == 0) {
       Thread.sleep(5);
-    }
-  }
-
-  /** Waits until the run's pool reaches the database again after {@link ChaosPostgres#listenAlsoOn}'s restart. */
-  private static void awaitDatabase(ChaosRun run) throws InterruptedException {
-    long deadline = System.nanoTime() + DATABASE_BACK.toNanos();
-    while (true) {
-      try {
-        run.queryLong("SELECT 1");
-        return;
-      } catch (SQLException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the chaos PostgreSQL did not come back after listening on the link", e);
-        }
-        Thread.sleep(100);
-      }
     }
   }
 }
