@@ -25,6 +25,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * twice, no step may be left unfinished. Needs Ruby with ffi-rzmq and concurrent-ruby, as
  * {@code ./tasker test} installs them.
  */
+@Tag("cluster")
 class ClusterIT {
 
   private static final int TASKS = 5000;
