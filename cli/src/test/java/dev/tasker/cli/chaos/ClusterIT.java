@@ -95,8 +95,10 @@ class ClusterIT {
         int workerKills = 0;
         while (orchestratorKills < KILLS_EACH || workerKills < KILLS_EACH) {
           long before = completeSteps(pool);
-          awaitCondition("the cluster to complete " + STEPS_BETWEEN_KILLS + " steps; logs in " + logs, PROGRESS,
-              () -> completeSteps(pool) >= before + STEPS_BETWEEN_KILLS);
+          if (!awaitQuietly(PROGRESS, () -> completeSteps(pool) >= before + STEPS_BETWEEN_KILLS)) {
+            throw new AssertionError("timed out after " + PROGRESS.toSeconds() + " s waiting for the cluster to complete "
+                + STEPS_BETWEEN_KILLS + " steps; logs in " + logs + "\n" + diagnostics(pool));
+          }
           boolean orchestrator = orchestratorKills < KILLS_EACH && (workerKills >= KILLS_EACH || random.nextBoolean());
           int victim = random.nextInt(orchestrator ? cluster.orchestratorCount() : cluster.workerCount());
           if (orchestrator) {
