@@ -34,7 +34,7 @@ public final class TaskerCli implements Runnable {
     int status = new CommandLine(new TaskerCli())
         .setExecutionExceptionHandler(
             (exception, commandLine, parseResult) -> {
-              String prefix = "tasker " + commandLine.getCommandName() + ": ";
+              String prefix = commandLine.getCommandSpec().qualifiedName() + ": ";
               String cause = rootCauseNotShown(exception);
               if (cause != null) {
                 // A wrapped failure (a pool timing out, a migration failing) names the symptom
