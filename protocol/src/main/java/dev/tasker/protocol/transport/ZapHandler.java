@@ -23,8 +23,7 @@ import org.zeromq.ZMQ;
  * when no ZAP handler is bound in the context. The handler then runs on its own thread ({@link
  * #run()}), which owns the socket. Only one can exist per context.
  *
- * <p>A refusal is logged with the peer's address, never its key, at most {@value #LOG_BURST} lines
- * per {@value #LOG_WINDOW_MS} ms. {@link #authorize} (any thread) replaces the authorized set.
+ * <p>A refusal is logged with the peer's address, never its key, through a {@link RefusalLog}. {@link #authorize} (any thread) replaces the authorized set.
  */
 public final class ZapHandler implements Runnable {
 
@@ -34,8 +33,6 @@ public final class ZapHandler implements Runnable {
   /** The ZAP domain Tasker's server sockets set; JeroMQ asks the handler only when one is set. */
   public static final String DOMAIN = "tasker";
 
-  static final int LOG_BURST = 20;
-  static final long LOG_WINDOW_MS = 10_000;
   private static final long POLL_MS = 1000;
   private static final Logger log = LoggerFactory.getLogger(ZapHandler.class);
 
@@ -46,11 +43,9 @@ public final class ZapHandler implements Runnable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
+  private final RefusalLog refusals = new RefusalLog(log, "connection");
   private volatile Set<String> authorized;
   private volatile boolean stopRequested;
-  private long windowStart;
-  private int logged;
-  private int suppressed;
 
   /**
    * Binds the handler's socket. Call before the server socket binds, then start a thread on this.
@@ -164,20 +159,7 @@ public final class ZapHandler implements Runnable {
   }
 
   private void logRefusal(String address, String reason) {
-    long now = System.nanoTime() / 1_000_000;
-    if (now - windowStart >= LOG_WINDOW_MS) {
-      if (suppressed > 0) {
-        log.warn("{} more refused connections were not logged in the last {} s", suppressed, LOG_WINDOW_MS / 1000);
-      }
-      windowStart = now;
-      logged = 0;
-      suppressed = 0;
-    }
-    if (logged < LOG_BURST) {
-      logged++;
-      log.warn("refused a connection from {}: {}", address, reason);
-    } else {
-      suppressed++;
-    }
+    refusals.refused(address, reason, System.nanoTime() / 1_000_000);
   }
+
 }

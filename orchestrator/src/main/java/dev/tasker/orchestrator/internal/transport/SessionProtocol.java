@@ -17,6 +17,7 @@ import dev.tasker.protocol.PartialResult;
 import dev.tasker.protocol.ProtocolError;
 import dev.tasker.protocol.ProtocolException;
 import dev.tasker.protocol.ProtocolVersion;
+import dev.tasker.protocol.transport.RefusalLog;
 import dev.tasker.protocol.Reject;
 import dev.tasker.protocol.Welcome;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ final class SessionProtocol {
     this.clock = clock;
     this.outbound = outbound;
     this.log = log;
-    this.refusals = new RefusalLog(log);
+    this.refusals = new RefusalLog(log, "message");
   }
 
   /**
