@@ -25,7 +25,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,14 +35,14 @@ import org.junit.jupiter.api.Test;
  * twice, no step may be left unfinished. Needs Ruby with ffi-rzmq and concurrent-ruby, as
  * {@code ./tasker test} installs them.
  */
-@Tag("cluster")
 class ClusterIT {
 
   private static final int TASKS = 5000;
   private static final int CHUNK = 100;
   private static final int MAX_UNFINISHED = 1200;
   private static final int KILLS_EACH = 3;
-  private static final int STEPS_BETWEEN_KILLS = 400;
+  /** Steps of the whole run: half the tasks have one step, half four. */
+  private static final long STEPS = TASKS / 2 + TASKS / 2 * 4L;
   private static final Duration PROGRESS = Duration.ofSeconds(60);
   private static final Duration RESTART_AFTER = Duration.ofMillis(1500);
   private static final Duration FINISH = Duration.ofSeconds(120);
@@ -93,12 +92,13 @@ class ClusterIT {
         CompletableFuture<Void> submitted = CompletableFuture.runAsync(() -> submit(client, ids));
         int orchestratorKills = 0;
         int workerKills = 0;
+        // The kills are spread over the run at fixed counts of completed steps, the last one with a
+        // quarter of the run still to go: waiting for a number of steps since the last kill could
+        // outlast the workload on a fast machine.
+        int kills = 2 * KILLS_EACH;
         while (orchestratorKills < KILLS_EACH || workerKills < KILLS_EACH) {
-          long before = completeSteps(pool);
-          if (!awaitQuietly(PROGRESS, () -> completeSteps(pool) >= before + STEPS_BETWEEN_KILLS)) {
-            throw new AssertionError("timed out after " + PROGRESS.toSeconds() + " s waiting for the cluster to complete "
-                + STEPS_BETWEEN_KILLS + " steps; logs in " + logs + "\n" + diagnostics(pool));
-          }
+          long killAt = STEPS * 3 / 4 * (orchestratorKills + workerKills + 1) / kills;
+          awaitProgress(pool, killAt, logs);
           boolean orchestrator = orchestratorKills < KILLS_EACH && (workerKills >= KILLS_EACH || random.nextBoolean());
           int victim = random.nextInt(orchestrator ? cluster.orchestratorCount() : cluster.workerCount());
           if (orchestrator) {
@@ -118,9 +118,10 @@ class ClusterIT {
           }
         }
         submitted.get();
+        awaitProgress(pool, STEPS, logs);
         if (!awaitQuietly(FINISH, () -> unfinished(client, ids) == 0)) {
-          throw new AssertionError("tasks unfinished " + FINISH.toSeconds() + " s after the last kill; logs in " + logs
-              + "\n" + diagnostics(pool));
+          throw new AssertionError("tasks unfinished " + FINISH.toSeconds() + " s after every step completed; logs in "
+              + logs + "\n" + diagnostics(pool));
         }
         long elapsedMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
 
@@ -151,7 +152,7 @@ class ClusterIT {
 
         assertThat(ids).hasSize(TASKS);
         assertThat(states.getOrDefault(TaskState.COMPLETE, 0L)).as("complete tasks, of %s", states).isEqualTo(TASKS);
-        assertThat(steps).isEqualTo(TASKS / 2 + TASKS / 2 * 4L);
+        assertThat(steps).isEqualTo(STEPS);
         assertThat(appliedTwice).as("(step, attempt) pairs with two applied results").isZero();
         assertThat(notCompletedOnce).as("steps without exactly one transition to complete").isZero();
         assertThat(stuck).as("steps left pending, in progress or waiting for a retry").isZero();
@@ -226,7 +227,24 @@ class ClusterIT {
           FROM tasker.workers""")
         + "\norchestrators: " + text(pool, """
         SELECT string_agg(orchestrator_id || ' ' || endpoints::text || ' beat ' || (now() - heartbeat_at)::text
-                          || coalesce(' stopped', ''), '; ') FROM tasker.orchestrators""");
+                          || CASE WHEN stopped_at IS NULL THEN '' ELSE ' stopped' END, '; ') FROM tasker.orchestrators""");
+  }
+
+  /**
+   * Waits until {@code target} steps are complete; fails, with the database's view, when no step
+   * completes for {@link #PROGRESS}.
+   */
+  private static void awaitProgress(HikariDataSource pool, long target, Path logs) {
+    while (true) {
+      long before = completeSteps(pool);
+      if (before >= target) {
+        return;
+      }
+      if (!awaitQuietly(PROGRESS, () -> completeSteps(pool) > before)) {
+        throw new AssertionError("no step completed for " + PROGRESS.toSeconds() + " s, at " + before + " of " + target
+            + " complete steps; logs in " + logs + "\n" + diagnostics(pool));
+      }
+    }
   }
 
   private static long completeSteps(HikariDataSource pool) {

@@ -217,7 +217,8 @@ public final class BatchDispatcher implements Runnable {
       lastSweepNanos = System.nanoTime();
     }
     nextRetryDueNanos = Math.min(nextRetryDueNanos, scheduledRetryNanos.getAndSet(Long.MAX_VALUE));
-    if (!sweep && retriesChecked && nextRetryDueNanos - System.nanoTime() > 0) {
+    boolean noneDue = nextRetryDueNanos == Long.MAX_VALUE || nextRetryDueNanos - System.nanoTime() > 0;
+    if (!sweep && retriesChecked && noneDue) {
       return;
     }
     nextRetryDueNanos =
