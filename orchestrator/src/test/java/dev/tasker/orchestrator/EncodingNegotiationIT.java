@@ -63,8 +63,8 @@ class EncodingNegotiationIT {
       assertThat(system.count("SELECT count(*) FROM tasker.step_execution_batch_received_results"
           + " WHERE message_type = 'partial_result' AND outcome = 'applied'"
           + " AND raw_message ->> 'status' = 'completed' AND raw_message -> 'output' ->> 'value' IS NOT NULL")).isEqualTo(3);
-      assertThat(system.count("SELECT count(*) FROM tasker.step_execution_batch_received_results"
-          + " WHERE message_type = 'batch_completion' AND json_array_length(raw_message -> 'step_summaries') = 1"))
+      assertThat(system.awaitCount("SELECT count(*) FROM tasker.step_execution_batch_received_results"
+          + " WHERE message_type = 'batch_completion' AND json_array_length(raw_message -> 'step_summaries') = 1", 3))
           .isEqualTo(3);
     }
   }

@@ -76,6 +76,21 @@ final class TaskerTestSystem implements AutoCloseable {
     return tasker.queryForLong(sql);
   }
 
+  /**
+   * The count once it reaches {@code expected}, or the last count after 10 s. For rows written after
+   * a task finishes, such as a batch completion, which a worker sends after the partial result that
+   * completed the task.
+   */
+  long awaitCount(String sql, long expected) throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long count = count(sql);
+    while (count != expected && System.nanoTime() - deadline < 0) {
+      Thread.sleep(20);
+      count = count(sql);
+    }
+    return count;
+  }
+
   @Override
   public void close() {
     workers.forEach(StepWorker::close);
