@@ -115,10 +115,12 @@ public record OrchestratorConfig(
   /** Default most results waiting to be applied. */
   public static final int DEFAULT_MAX_QUEUED_RESULTS = 20_000;
   /**
-   * Default result appliers: 2. On a 2-core machine against its own PostgreSQL, a second applier
-   * overlapped commits and raised drain throughput by about 10-40% (docs/performance.md).
+   * Default result appliers: 1. Since an applier under load waits up to 2 ms to fill a transaction,
+   * one applier drained as fast as two on a 2-core machine against its own PostgreSQL, and
+   * several orchestrators on one database no longer split the results into twice as many commits
+   * (docs/performance.md, docs/scaling.md). More help where PostgreSQL has cores to spare.
    */
-  public static final int DEFAULT_APPLIERS = 2;
+  public static final int DEFAULT_APPLIERS = 1;
   /** Most result appliers. */
   public static final int MAX_APPLIERS = 16;
 

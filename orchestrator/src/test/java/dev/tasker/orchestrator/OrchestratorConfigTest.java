@@ -134,9 +134,9 @@ class OrchestratorConfigTest {
   }
 
   @Test
-  void appliers_default_to_two_and_come_from_the_environment() {
-    assertThat(OrchestratorConfig.builder().build().appliers()).isEqualTo(OrchestratorConfig.DEFAULT_APPLIERS);
-    assertThat(OrchestratorConfig.load(null, Map.of("TASKER_APPLIERS", "1")).appliers()).isEqualTo(1);
+  void appliers_default_to_one_and_come_from_the_environment() {
+    assertThat(OrchestratorConfig.builder().build().appliers()).isEqualTo(OrchestratorConfig.DEFAULT_APPLIERS).isEqualTo(1);
+    assertThat(OrchestratorConfig.load(null, Map.of("TASKER_APPLIERS", "3")).appliers()).isEqualTo(3);
   }
 
   @Test

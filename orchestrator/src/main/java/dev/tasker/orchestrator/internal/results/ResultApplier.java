@@ -53,6 +53,17 @@ public final class ResultApplier implements Runnable, InboundSink {
 
   private static final Logger log = LoggerFactory.getLogger(ResultApplier.class);
   private static final long RECONNECT_PAUSE_MS = 500;
+  /**
+   * Under load, how long a transaction that would carry fewer than {@link #LINGER_TARGET} results
+   * waits for more: each transaction costs a commit (a WAL flush) and a round of statements,
+   * whatever its size, and with several appliers (or orchestrators) sharing the same results each
+   * transaction otherwise carries only its share of what arrived while the last one ran.
+   */
+  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  /** Results a transaction under load waits for, at most {@link #LINGER_NANOS}. */
+  static final int LINGER_TARGET = 64;
+  /** The last transaction's size from which the applier counts itself under load. */
+  static final int LINGER_FROM = 8;
 
   /**
    * What the applier needs to hand ready children to workers, and to tell the dispatcher when it
@@ -78,6 +89,8 @@ public final class ResultApplier implements Runnable, InboundSink {
   private final AtomicInteger queuedResults = new AtomicInteger();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopRequested;
+  /** Events in the last transaction the loop applied. Loop thread only. */
+  private int lastTransactionSize;
 
   /**
    * @param maxQueuedResults results waiting to be applied above which the transport stops reading
@@ -143,6 +156,10 @@ public final class ResultApplier implements Runnable, InboundSink {
         List<InboundEvent> events = new ArrayList<>();
         events.add(first);
         queue.drainTo(events, maxPerTransaction - 1);
+        if (lastTransactionSize >= LINGER_FROM) {
+          linger(events);
+        }
+        lastTransactionSize = events.size();
         applyUntilStored(events);
         dequeued(events);
       }
@@ -153,6 +170,27 @@ public final class ResultApplier implements Runnable, InboundSink {
         log.warn("stopping with {} received results not applied", queue.size());
       }
       stopped.countDown();
+    }
+  }
+
+  /**
+   * Waits up to {@link #LINGER_NANOS} for {@code events} to reach {@link #LINGER_TARGET}: only when
+   * the last transaction was not small, so a result at light load is applied at once.
+   */
+  void linger(List<InboundEvent> events) throws InterruptedException {
+    int target = Math.min(LINGER_TARGET, maxPerTransaction);
+    long deadline = System.nanoTime() + LINGER_NANOS;
+    while (events.size() < target && !stopRequested) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      InboundEvent next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      events.add(next);
+      queue.drainTo(events, maxPerTransaction - events.size());
     }
   }
 
