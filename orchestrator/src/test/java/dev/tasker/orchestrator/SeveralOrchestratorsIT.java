@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tasker.orchestrator.internal.cluster.MaintenanceLock;
 import dev.tasker.worker.StepWorker;
 import dev.tasker.protocol.Ack;
+import dev.tasker.protocol.Credit;
 import dev.tasker.protocol.Ids;
 import dev.tasker.protocol.Message;
 import dev.tasker.protocol.StepBatchRequest;
@@ -254,6 +255,43 @@ class SeveralOrchestratorsIT {
       assertThat(system.count("SELECT count(DISTINCT orchestrator_id) FROM tasker.step_execution_batches"))
           .as("orchestrators that dispatched").isEqualTo(2);
     }
+  }
+
+  @Test
+  void a_workers_recorded_concurrency_follows_its_credit_messages_summed_over_the_live_orchestrators()
+      throws Exception {
+    try (TaskerTestSystem system = TaskerTestSystem.start(config());
+        Orchestrator second = secondOrchestrator(system)) {
+      String workerId = "raw-" + Ids.newId();
+      try (RawWorker viaFirst = new RawWorker(system.tasker.endpoint(), workerId);
+          RawWorker viaSecond = new RawWorker(second.tcpEndpoint(), workerId)) {
+        viaFirst.register(8, "tests.raw");
+        viaSecond.register(8, "tests.raw");
+        awaitConcurrency(system, workerId, 16, viaFirst, viaSecond);
+
+        viaFirst.send(new Credit(3));
+        viaSecond.send(new Credit(5));
+        awaitConcurrency(system, workerId, 8, viaFirst, viaSecond);
+
+        second.close();
+        awaitConcurrency(system, workerId, 3, viaFirst);
+      }
+    }
+  }
+
+  /** Waits until {@code tasker status} shows the worker with {@code concurrency}, heartbeating. */
+  private static void awaitConcurrency(TaskerTestSystem system, String workerId, int concurrency, RawWorker... sessions) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    int shown = -1;
+    while (shown != concurrency && System.nanoTime() < deadline) {
+      for (RawWorker session : sessions) {
+        session.heartbeat();
+      }
+      assertThat(sessions[0].pollAlive(Duration.ofMillis(50))).isNull();
+      shown = system.client().workers().stream().filter(w -> w.workerId().equals(workerId))
+          .mapToInt(WorkerSnapshot::concurrency).findFirst().orElse(-1);
+    }
+    assertThat(shown).as("concurrency recorded for " + workerId).isEqualTo(concurrency);
   }
 
   @Test

@@ -5,6 +5,7 @@ import org.postgresql.util.PGobject;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 /**
  * A JSON object keyed by id, passed as one {@code jsonb} parameter: a statement that changes rows
@@ -23,21 +24,30 @@ public final class KeyedJson {
    * SQL ({@code ?::jsonb}) would be parsed again for every row that reads it.
    */
   public static PGobject ofJson(Map<UUID, String> jsonById) throws SQLException {
-    PGobject parameter = new PGobject();
-    parameter.setType("jsonb");
-    parameter.setValue(text(jsonById));
-    return parameter;
+    return jsonb(jsonById, (out, id) -> out.append('"').append(id).append('"'));
   }
 
-  private static String text(Map<UUID, String> jsonById) {
-    StringBuilder out = new StringBuilder(64 + jsonById.size() * 64).append('{');
-    jsonById.forEach((id, json) -> {
+  /**
+   * {@code {"<name>": <json>, ...}} as a {@code jsonb} parameter, for keys that are free text (a
+   * worker id), quoted as JSON strings; each value must already be JSON text.
+   */
+  public static PGobject ofJsonByName(Map<String, String> jsonByName) throws SQLException {
+    return jsonb(jsonByName, (out, name) -> out.append(quote(name)));
+  }
+
+  private static <K> PGobject jsonb(Map<K, String> jsonByKey, BiConsumer<StringBuilder, K> appendKey) throws SQLException {
+    StringBuilder out = new StringBuilder(64 + jsonByKey.size() * 64).append('{');
+    jsonByKey.forEach((key, json) -> {
       if (out.length() > 1) {
         out.append(',');
       }
-      out.append('"').append(id).append("\":").append(json == null ? "null" : json);
+      appendKey.accept(out, key);
+      out.append(':').append(json == null ? "null" : json);
     });
-    return out.append('}').toString();
+    PGobject parameter = new PGobject();
+    parameter.setType("jsonb");
+    parameter.setValue(out.append('}').toString());
+    return parameter;
   }
 
   /** A JSON string literal for {@code text}. */

@@ -4,6 +4,7 @@ import dev.tasker.protocol.Hello;
 import dev.tasker.protocol.Message;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** What the transport hands to the result applier, in arrival order. */
@@ -25,8 +26,13 @@ public sealed interface InboundEvent {
   record WorkerRegistered(Hello hello, String protocolVersion, String encoding, Instant at)
       implements InboundEvent {}
 
-  /** Workers were heard from recently. */
-  record WorkersSeen(List<String> workerIds, Instant at) implements InboundEvent {}
+  /**
+   * Workers were heard from recently.
+   *
+   * @param creditByWorker each one's credit for this orchestrator: its last CREDIT, or its HELLO's
+   *     concurrency
+   */
+  record WorkersSeen(Map<String, Integer> creditByWorker, Instant at) implements InboundEvent {}
 
   /**
    * A worker registered and listed the batches it holds; steps sent to it by an earlier

@@ -24,8 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
@@ -238,7 +239,7 @@ final class SessionProtocol {
     long deadAfter = TimeUnit.MILLISECONDS.toNanos(settings.heartbeatIntervalMs() * settings.heartbeatLiveness());
     Instant at = clock.instant();
     Heartbeat beat = new Heartbeat(at.truncatedTo(ChronoUnit.MILLIS));
-    List<String> seen = new ArrayList<>();
+    Map<String, Integer> seen = new LinkedHashMap<>();
     for (WorkerSession session : registry.sessions()) {
       if (reading && now - session.lastSeenNanos() > deadAfter) {
         registry.remove(session);
@@ -254,10 +255,11 @@ final class SessionProtocol {
         continue;
       }
       outbound.send(session.identity(), beat);
-      seen.add(session.workerId());
+      seen.put(session.workerId(), session.credit());
     }
     // Every beat: other orchestrators judge a worker alive by this report (database clock), with
-    // a window of heartbeat_liveness beats.
+    // a window of heartbeat_liveness beats. The credits ride along: one write per beat, not one per
+    // CREDIT message.
     if (!seen.isEmpty()) {
       sink.accept(new InboundEvent.WorkersSeen(seen, at));
     }

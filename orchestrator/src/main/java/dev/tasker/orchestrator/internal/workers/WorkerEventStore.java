@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasker.orchestrator.StepState;
 import dev.tasker.orchestrator.internal.cluster.Liveness;
+import dev.tasker.orchestrator.internal.db.KeyedJson;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
 import dev.tasker.orchestrator.internal.deadlines.Batches;
@@ -17,8 +18,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -43,12 +46,18 @@ public final class WorkerEventStore {
    */
   public static boolean apply(Connection connection, InboundEvent event, Liveness self) throws SQLException {
     if (event instanceof InboundEvent.WorkerRegistered registered) {
-      upsert(connection, registered);
+      upsert(connection, registered, self);
       return false;
     }
     if (event instanceof InboundEvent.WorkersSeen seen) {
+      Map<String, String> credits = new HashMap<>();
+      seen.creditByWorker().forEach((workerId, credit) -> credits.put(workerId, credit.toString()));
       try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "touch_workers.sql"))) {
-        statement.setArray(1, SqlArrays.texts(connection, seen.workerIds()));
+        statement.setString(1, self.orchestratorId());
+        statement.setObject(2, KeyedJson.ofJsonByName(credits));
+        statement.setString(3, self.orchestratorId());
+        statement.setLong(4, self.windowMs());
+        statement.setArray(5, SqlArrays.texts(connection, List.copyOf(credits.keySet())));
         statement.executeUpdate();
       }
       return false;
@@ -79,16 +88,11 @@ public final class WorkerEventStore {
       return requeue(connection, notHeld, false, "not_held_after_restart");
     }
     if (event instanceof InboundEvent.WorkerDraining draining) {
-      try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "mark_worker_gone.sql"))) {
-        statement.setString(1, "draining");
-        statement.setBoolean(2, false);
-        statement.setString(3, draining.workerId());
-        statement.executeUpdate();
-      }
+      markState(connection, draining.workerId(), "draining", false, self);
       return false;
     }
     if (event instanceof InboundEvent.WorkerGone gone) {
-      markGone(connection, gone);
+      markState(connection, gone.workerId(), gone.dead() ? "dead" : "gone", true, self);
       if (!gone.dead()) {
         return false;
       }
@@ -102,7 +106,8 @@ public final class WorkerEventStore {
     return requeue(connection, held, true, "undeliverable");
   }
 
-  private static void upsert(Connection connection, InboundEvent.WorkerRegistered registered) throws SQLException {
+  private static void upsert(Connection connection, InboundEvent.WorkerRegistered registered, Liveness self)
+      throws SQLException {
     ObjectNode capabilities = JsonNodeFactory.instance.objectNode();
     registered.hello().handlers().forEach(capabilities.putArray("handlers")::add);
     try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "upsert_worker.sql"))) {
@@ -113,15 +118,23 @@ public final class WorkerEventStore {
       statement.setString(5, registered.encoding());
       statement.setString(6, capabilities.toString());
       statement.setInt(7, registered.hello().concurrency());
+      statement.setString(8, self.orchestratorId());
+      statement.setInt(9, registered.hello().concurrency());
+      statement.setString(10, self.orchestratorId());
+      statement.setLong(11, self.windowMs());
       statement.executeUpdate();
     }
   }
 
-  private static void markGone(Connection connection, InboundEvent.WorkerGone gone) throws SQLException {
+  /** @param disconnected whether the worker left this orchestrator (gone or dead), not just draining */
+  private static void markState(Connection connection, String workerId, String state, boolean disconnected,
+      Liveness self) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(Sql.load(WorkerEventStore.class, "mark_worker_gone.sql"))) {
-      statement.setString(1, gone.dead() ? "dead" : "gone");
-      statement.setBoolean(2, true);
-      statement.setString(3, gone.workerId());
+      statement.setString(1, state);
+      statement.setBoolean(2, disconnected);
+      statement.setBoolean(3, disconnected);
+      statement.setString(4, self.orchestratorId());
+      statement.setString(5, workerId);
       statement.executeUpdate();
     }
   }

@@ -11,6 +11,7 @@ import dev.tasker.protocol.BatchCompletion;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class ApplierRoutingTest {
   void resultsFromAnUnregisteredSenderAndEventsOfNoSingleWorkerGoToTheFirstApplier() {
     ApplierRouting routing = routingOver(2, 1_000);
     routing.accept(aResultFrom(null));
-    routing.accept(new InboundEvent.WorkersSeen(List.of("worker-a", "worker-b"), Instant.now()));
+    routing.accept(new InboundEvent.WorkersSeen(Map.of("worker-a", 4, "worker-b", 8), Instant.now()));
 
     assertThat(appliers.get(0).backlog()).isEqualTo(2);
     assertThat(appliers.get(1).backlog()).isZero();
