@@ -20,16 +20,23 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tasker submit}: creates tasks in the database named by TASKER_DATABASE_URL. */
+/**
+ * {@code tasker submit}: creates tasks in the database named by TASKER_DATABASE_URL. Its
+ * {@code --version} is the template's version, as in a template's namespace, name and version, so
+ * it declares {@code --help} itself instead of the standard help options (they clash with it on
+ * {@code --version}; picocli left them out, and {@code --help} failed).
+ */
 @Command(
     name = "submit",
-    mixinStandardHelpOptions = true,
     description = {
       "Create tasks from a template.",
-      "The orchestrator (any process on the same database) is notified at once. Templates come",
-      "from --templates, else from those an orchestrator stored in the database."
+      "The orchestrator (any process on the same database) is notified at once.",
+      "Templates come from --templates, else from those an orchestrator stored in the database."
     })
 final class SubmitCommand implements Callable<Integer> {
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
 
   @Option(names = "--namespace", required = true, description = "Template namespace.")
   String namespace;
