@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measure throughput and latency: the orchestrator in this process, workers",
-      "over TCP (in this process too, or as processes with --worker-processes).",
+      "Measure throughput and latency of the orchestrator and workers.",
+      "The orchestrator runs in this process, workers over TCP (in this process too,",
+      "or as processes with --worker-processes).",
       "After an unmeasured warm-up, the phases, one line each:",
       "  create        tasks created one at a time (--creates), then in bulk",
       "  drain_single  single-step tasks queued first, then the workers start",

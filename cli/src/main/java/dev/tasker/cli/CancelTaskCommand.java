@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** {@code tasker cancel-task}: stop a task. */
 @Command(name = "cancel-task", mixinStandardHelpOptions = true,
-    description = {"Cancel a task: its unfinished steps are cancelled and late results refused."})
+    description = {"Cancel a task and its unfinished steps.", "Results that arrive later for them are refused."})
 final class CancelTaskCommand implements Callable<Integer> {
 
   @Option(names = "--task", required = true, description = "The task's id.")

@@ -13,10 +13,9 @@ import picocli.CommandLine.Option;
     name = "chaos",
     mixinStandardHelpOptions = true,
     description = {
-      "Run fault scenarios against real processes and check nothing is lost or",
-      "applied twice. Each scenario runs an orchestrator process (two in",
-      "orchestrator_failover) and two worker",
-      "processes on an embedded PostgreSQL and prints one line:",
+      "Run fault scenarios; check nothing is lost or applied twice.",
+      "Each scenario runs real processes, an orchestrator (two in orchestrator_failover)",
+      "and two workers, on an embedded PostgreSQL, and prints one line:",
       "  chaos: scenario=<name> tasks=<n> complete=<n> lost=<n> double_applied=<n>",
       "         recovery_ms=<n>",
       "and sometimes notes (chaos: scenario=<name> note: ...).",

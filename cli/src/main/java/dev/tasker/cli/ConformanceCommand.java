@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
     name = "conformance",
     mixinStandardHelpOptions = true,
     description = {
-      "Play the orchestrator against a worker process and check that it speaks the protocol.",
-      "The worker command comes after --; it must serve the conformance handlers (see",
+      "Check that a worker process speaks the protocol.",
+      "Plays the orchestrator against it. The worker command comes after --; it must serve the conformance handlers (see",
       "docs/conformance.md). Its endpoint is in TASKER_ENDPOINT, and {endpoint} in the command is",
       "replaced by it. Each scenario starts a fresh worker process and prints one line:",
       "  conformance: worker=<name>/<encoding> scenario=<name> result=pass|fail <detail>",

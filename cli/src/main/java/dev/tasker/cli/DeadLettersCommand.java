@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 
 /** {@code tasker dead-letters}: steps that failed for good. */
 @Command(name = "dead-letters", mixinStandardHelpOptions = true,
-    description = {"List steps that failed for good (open dead letters; --all for every one).",
-        "Act on one with tasker retry-step or tasker resolve-step."})
+    description = {"List steps that failed for good (dead letters).",
+        "Open ones only; --all for every one. Act on one with tasker retry-step or tasker resolve-step."})
 final class DeadLettersCommand implements Callable<Integer> {
 
   @Option(names = "--all", description = "Include dead letters an operator has acted on.")

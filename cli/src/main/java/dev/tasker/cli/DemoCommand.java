@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the whole system with example workflows and print a summary line.",
+      "Run the whole system on example workflows and print a summary.",
       "Starts PostgreSQL (embedded, or TASKER_DATABASE_URL), the orchestrator,",
       "Java worker processes and (when Ruby is available) a Ruby worker process",
       "over TCP; runs order fulfillment, diamond and mixed Java+Ruby (polyglot)",

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "keys",
     mixinStandardHelpOptions = true,
-    description = "Create CURVE keys for the orchestrator and workers (keys generate).",
+    description = {"Create CURVE keys for the orchestrator and workers.",
+      "tasker keys generate --out NAME writes NAME.key and NAME.pub."},
     subcommands = KeysCommand.Generate.class)
 final class KeysCommand implements Runnable {
 
@@ -32,7 +33,8 @@ final class KeysCommand implements Runnable {
       name = "generate",
       mixinStandardHelpOptions = true,
       description = {
-        "Write a new CURVE key pair (40-character Z85 keys, one per file):",
+        "Write a new CURVE key pair to NAME.key and NAME.pub.",
+        "The keys are 40 characters of Z85, one per file:",
         "  NAME.key  the secret key, file mode 0600: give it only to the one",
         "            process it belongs to (curve_secret_key_file of the",
         "            orchestrator, or a worker's --curve-key-file);",

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /** {@code tasker migrate}: applies the schema migrations to TASKER_DATABASE_URL. */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-    description = "Apply the schema migrations to the database named by TASKER_DATABASE_URL.")
+    description = {"Apply the schema migrations.", "To the database named by TASKER_DATABASE_URL."})
 final class MigrateCommand implements Callable<Integer> {
 
   @Override

@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 
 /** {@code tasker resolve-step}: supply a step's output by hand. */
 @Command(name = "resolve-step", mixinStandardHelpOptions = true,
-    description = {"Resolve a pending, waiting or failed step by hand with the given output.",
-        "Its dependents then run as if it had completed."})
+    description = {"Resolve a pending, waiting or failed step by hand.",
+        "It takes the --output given; its dependents then run as if it had completed."})
 final class ResolveStepCommand implements Callable<Integer> {
 
   @Option(names = "--step", required = true, description = "The step's id.")

@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show tasks, steps, batches and workers by state; one task with --task; discrepancies with --discrepancies.")
+    description = {
+      "Show tasks, steps, batches, orchestrators and workers by state.",
+      "One task and its steps with --task; reconciliation discrepancies with --discrepancies."
+    })
 final class StatusCommand implements Callable<Integer> {
 
   @Option(names = "--task", description = "Show this task and its steps.")

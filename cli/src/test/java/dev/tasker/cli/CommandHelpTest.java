@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** What a new user sees first: {@code --help} of every command. */
+/** What a new user sees first: {@code --help} of every command, and the list of commands. */
 class CommandHelpTest {
 
   @Test
@@ -31,10 +31,32 @@ class CommandHelpTest {
     }
   }
 
+  @Test
+  void everyCommandInAListOfCommandsHasAOneLineSummaryThatIsASentence() {
+    for (CommandLine parent : withSubcommands(new CommandLine(new TaskerCli()))) {
+      String usage = parent.getUsageMessage(CommandLine.Help.Ansi.OFF);
+      List<String> listed = usage.substring(usage.indexOf("Commands:\n") + "Commands:\n".length()).lines()
+          .filter(line -> !line.isBlank()).toList();
+
+      assertThat(listed).as("the commands listed by %s --help, one line each", parent.getCommandName())
+          .hasSize(parent.getSubcommands().size())
+          .allSatisfy(line -> assertThat(line).matches("  [a-z-]+ +[A-Z].*\\."));
+    }
+  }
+
   private static List<String> qualifiedNames(CommandLine commandLine) {
     List<String> names = new ArrayList<>();
     names.add(commandLine.getCommandSpec().qualifiedName());
     commandLine.getSubcommands().values().forEach(sub -> names.addAll(qualifiedNames(sub)));
     return names;
+  }
+
+  private static List<CommandLine> withSubcommands(CommandLine commandLine) {
+    List<CommandLine> parents = new ArrayList<>();
+    if (!commandLine.getSubcommands().isEmpty()) {
+      parents.add(commandLine);
+    }
+    commandLine.getSubcommands().values().forEach(sub -> parents.addAll(withSubcommands(sub)));
+    return parents;
   }
 }
