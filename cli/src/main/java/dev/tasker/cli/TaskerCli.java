@@ -31,24 +31,33 @@ public final class TaskerCli implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
-    int status = new CommandLine(new TaskerCli())
-        .setExecutionExceptionHandler(
-            (exception, commandLine, parseResult) -> {
-              String prefix = commandLine.getCommandSpec().qualifiedName() + ": ";
-              String cause = rootCauseNotShown(exception);
-              if (cause != null) {
-                // A wrapped failure (a pool timing out, a migration failing) names the symptom
-                // first and the reason (a refused password, a missing database) last.
-                commandLine.getErr().println(prefix + cause);
-              }
-              commandLine.getErr().println(prefix + exception.getMessage());
-              if (System.getenv("TASKER_DEBUG") != null) {
-                exception.printStackTrace(commandLine.getErr());
-              }
-              return 2;
-            })
-        .execute(args);
-    System.exit(status);
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The {@code tasker} command line, reporting a failed command as {@link #report} does. */
+  static CommandLine commandLine() {
+    return new CommandLine(new TaskerCli()).setExecutionExceptionHandler(TaskerCli::report);
+  }
+
+  /**
+   * Prints a failed command's message on its error stream, after the innermost cause when its
+   * message does not already include that (and the stack trace with TASKER_DEBUG set).
+   *
+   * @return the exit status, 2
+   */
+  static int report(Exception exception, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    String prefix = commandLine.getCommandSpec().qualifiedName() + ": ";
+    String cause = rootCauseNotShown(exception);
+    if (cause != null) {
+      // A wrapped failure (a pool timing out, a migration failing) names the symptom
+      // first and the reason (a refused password, a missing database) last.
+      commandLine.getErr().println(prefix + cause);
+    }
+    commandLine.getErr().println(prefix + exception.getMessage());
+    if (System.getenv("TASKER_DEBUG") != null) {
+      exception.printStackTrace(commandLine.getErr());
+    }
+    return 2;
   }
 
   /** The innermost cause's message, when the exception's own first line does not include it. */

@@ -3,6 +3,7 @@ package dev.tasker.cli;
 import dev.tasker.cli.chaos.ChaosHandlers;
 import dev.tasker.examples.ExampleHandlers;
 import dev.tasker.examples.conformance.ConformanceHandlers;
+import dev.tasker.protocol.transport.CurveKeyPair;
 import dev.tasker.protocol.transport.CurveKeys;
 import dev.tasker.worker.StepHandler;
 import java.util.List;
@@ -88,13 +89,16 @@ final class WorkerCommand implements Callable<Integer> {
             ? "--curve-key-file is set but --curve-server-key is not: CURVE needs both"
             : "--curve-server-key is set but --curve-key-file is not: CURVE needs both");
       }
+      // Checked under the option's name rather than reworded from the builder's error (which names
+      // curveServerKey): tasker prints a cause its message does not include, so both showed.
+      CurveKeys.decode("--curve-server-key", curveServerKey);
+      CurveKeyPair keyPair;
       try {
-        builder.curveServerKey(curveServerKey).curveKeyPair(CurveKeys.readSecretKeyFile(curveKeyFile));
+        keyPair = CurveKeys.readSecretKeyFile(curveKeyFile);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException((e.getMessage().startsWith("curveServerKey")
-            ? "--curve-server-key" + e.getMessage().substring("curveServerKey".length())
-            : "--curve-key-file: " + e.getMessage()), e);
+        throw new IllegalArgumentException("--curve-key-file: " + e.getMessage(), e);
       }
+      builder.curveServerKey(curveServerKey).curveKeyPair(keyPair);
     }
     StepWorker worker = builder.build();
     CountDownLatch stopRequested = new CountDownLatch(1);

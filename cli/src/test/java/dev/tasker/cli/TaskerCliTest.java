@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.io.StringWriter;
 import java.sql.SQLException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -103,6 +104,28 @@ class TaskerCliTest {
     Path secret = Files.writeString(dir.resolve("w.key"), CurveKeys.generate().secretKey() + "\n");
     assertThat(refusal(new WorkerCommand(), "--curve-server-key", "short", "--curve-key-file", secret.toString()))
         .contains("--curve-server-key must be 40 characters of Z85 but has 5");
+  }
+
+  @Test
+  void aWorkersBadCurveKeyIsReportedOnceNamingTheOption(@TempDir Path dir) throws Exception {
+    Path secret = Files.writeString(dir.resolve("w.key"), CurveKeys.generate().secretKey() + "\n");
+    Path malformed = Files.writeString(dir.resolve("bad.key"), "not a key\n");
+    String serverKey = CurveKeys.generate().publicKey();
+
+    assertThat(taskerErrors("worker", "--curve-server-key", "short", "--curve-key-file", secret.toString()))
+        .containsExactly("tasker worker: --curve-server-key must be 40 characters of Z85 but has 5");
+    assertThat(taskerErrors("worker", "--curve-server-key", serverKey, "--curve-key-file", malformed.toString()))
+        .singleElement().asString().startsWith("tasker worker: --curve-key-file: " + malformed);
+    assertThat(taskerErrors("worker", "--curve-server-key", serverKey, "--curve-key-file", dir + "/missing.key"))
+        .containsExactly("tasker worker: --curve-key-file: " + dir + "/missing.key cannot be read (no such file)");
+  }
+
+  /** Runs {@code tasker} as main does, with arguments it must refuse (exit 2): the lines it printed. */
+  private static List<String> taskerErrors(String... arguments) {
+    StringWriter err = new StringWriter();
+    int status = TaskerCli.commandLine().setErr(new PrintWriter(err)).execute(arguments);
+    assertThat(status).isEqualTo(2);
+    return err.toString().lines().toList();
   }
 
   private static String benchError(String... options) {
