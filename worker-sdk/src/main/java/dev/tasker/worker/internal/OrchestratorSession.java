@@ -29,6 +29,9 @@ final class OrchestratorSession {
   private long heartbeatIntervalMs = INITIAL_HEARTBEAT_MS;
   private long helloRetryMs = INITIAL_HELLO_RETRY_MS;
   private long nextHelloAt;
+  /** Since when the session has waited for a WELCOME: its opening, or its loss. */
+  private long awaitingWelcomeSince;
+  private boolean awaitingWelcomeReported;
   private long lastHeardAt;
   private long lastSentAt;
   private int hellosOnThisSocket;
@@ -46,6 +49,7 @@ final class OrchestratorSession {
     this.helloRetryMaxMs = helloRetryMaxMs;
     this.lastHeardAt = now;
     this.nextHelloAt = now;
+    this.awaitingWelcomeSince = now;
   }
 
   int id() {
@@ -90,6 +94,7 @@ final class OrchestratorSession {
     helloRetryMs = INITIAL_HELLO_RETRY_MS;
     hellosOnThisSocket = 0;
     welcomed = true;
+    awaitingWelcomeReported = false;
   }
 
   /**
@@ -115,6 +120,19 @@ final class OrchestratorSession {
     goodbyeAcknowledged = false;
     credit = 0;
     nextHelloAt = now;
+    awaitingWelcomeSince = now;
+  }
+
+  /**
+   * Whether the session has waited {@code afterMs} for a WELCOME and that was not reported yet:
+   * true once per wait (until a WELCOME, then once more if the session is lost and waits again).
+   */
+  boolean welcomeOverdue(long now, long afterMs) {
+    if (welcomed || awaitingWelcomeReported || now - awaitingWelcomeSince < afterMs) {
+      return false;
+    }
+    awaitingWelcomeReported = true;
+    return true;
   }
 
   void heard(long now) {

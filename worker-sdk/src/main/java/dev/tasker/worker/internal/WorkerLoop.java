@@ -40,6 +40,13 @@ public final class WorkerLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
   private static final long MAX_POLL_MS = 1000;
   private static final int HELLOS_PER_SOCKET = 3;
+  /**
+   * How long a CURVE session waits for a WELCOME before the worker says why it may never come: a
+   * refused CURVE handshake is silent on the client's side (JeroMQ reports nothing to a DEALER).
+   * Long enough for an orchestrator that is starting, short enough to be seen by whoever started
+   * the worker.
+   */
+  public static final long NO_WELCOME_WARNING_MS = 5000;
 
   private final WorkerSettings settings;
   private final HandlerExecutor executor;
@@ -364,6 +371,13 @@ public final class WorkerLoop implements Runnable {
       }
       if (session.helloTime(now)) {
         sendHello(session);
+      }
+      if (settings.curve() != null && session.welcomeOverdue(now, NO_WELCOME_WARNING_MS)) {
+        // Names no key: the keys to check are in the orchestrator's and the worker's settings.
+        log.warn("worker {} has no WELCOME from {} after {} s: if the orchestrator there uses CURVE, check that"
+            + " this worker's public key is in its authorized keys file (curve_authorized_keys_file) and that"
+            + " the server key this worker was given is the orchestrator's public key; the orchestrator logs"
+            + " the connections it refuses", settings.workerId(), session.endpoint(), NO_WELCOME_WARNING_MS / 1000);
       }
     }
   }
