@@ -40,6 +40,8 @@ class ConformanceKitIT {
         arguments("completion-before-partials", "batch_completion", "protobuf",
             "1 partial results arrived after the batch completion"),
         arguments("completion-miscounts", "batch_completion", "json", "completed_steps 4, expected 2"),
+        arguments("completed-at-per-summary", "batch_completion", "json",
+            "unreadable BATCH_COMPLETION (BATCH_COMPLETION: required field completed_at is missing)"),
         arguments("answer-error-with-error", "malformed_messages", "protobuf", "the worker answered the kit's ERROR"),
         arguments("ignore-bad-version", "unsupported_version", "json", "no answer within 5 s to tasker/99 message"),
         arguments("no-drain", "drain_on_sigterm", "protobuf", "no GOODBYE within 3 s of SIGTERM"),

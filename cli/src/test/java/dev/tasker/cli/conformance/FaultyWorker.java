@@ -1,7 +1,10 @@
 package dev.tasker.cli.conformance;
 
 import dev.tasker.examples.conformance.ConformanceHandlers;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasker.protocol.Ack;
+import dev.tasker.protocol.BatchCompletion;
 import dev.tasker.protocol.Encodings;
 import dev.tasker.protocol.Envelope;
 import dev.tasker.protocol.ErrorCode;
@@ -401,11 +404,23 @@ public final class FaultyWorker {
   }
 
   private boolean trySend(Message message) {
-    boolean sent = MultipartSocket.send(socket, null, Frames.encode(message, codec));
+    boolean sent = MultipartSocket.send(socket, null, frames(message));
     if (sent) {
       lastSentAt = now();
     }
     return sent;
+  }
+
+  private List<byte[]> frames(Message message) {
+    List<byte[]> frames = Frames.encode(message, codec);
+    if (fault != Fault.COMPLETED_AT_PER_SUMMARY || !(message instanceof BatchCompletion)
+        || !codec.encoding().equals(JsonCodec.ENCODING)) {
+      return frames;
+    }
+    ObjectNode body = (ObjectNode) JsonCodec.instance().toTree(message);
+    JsonNode completedAt = body.remove("completed_at");
+    body.withArray("step_summaries").forEach(summary -> ((ObjectNode) summary).set("completed_at", completedAt));
+    return List.of(frames.get(0), frames.get(1), body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private void log(String line) {
