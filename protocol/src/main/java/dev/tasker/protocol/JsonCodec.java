@@ -10,10 +10,11 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -110,12 +111,20 @@ public final class JsonCodec implements MessageCodec {
       return message;
     } catch (JacksonException e) {
       throw new MalformedMessageException(
-          ErrorCode.MALFORMED_BODY, describe(type, e), type.wireName(), e);
+          ErrorCode.MALFORMED_BODY, JsonDecodeProblem.describe(type, e, () -> treeOrNull(body)), type.wireName(), e);
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException(
           ErrorCode.MALFORMED_BODY, type.wireName() + ": " + e.getMessage(), type.wireName(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private JsonNode treeOrNull(byte[] body) {
+    try {
+      return mapper.readTree(body);
+    } catch (IOException e) {
+      return null;
     }
   }
 
@@ -190,35 +199,6 @@ public final class JsonCodec implements MessageCodec {
     return mapper.valueToTree(message);
   }
 
-  private static String describe(MessageType type, JacksonException e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String path = e instanceof JsonMappingException mapping ? pathOf(mapping) : "";
-    String reason =
-        root instanceof IllegalArgumentException
-            ? root.getMessage()
-            : e.getOriginalMessage().lines().findFirst().orElse("invalid JSON")
-                .replace(" (but might if coercion using `CoercionConfig` was enabled)", "");
-    return type.wireName() + (path.isEmpty() ? "" : " at " + path) + ": " + reason;
-  }
-
-  private static String pathOf(JsonMappingException e) {
-    StringBuilder path = new StringBuilder();
-    for (JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        if (path.length() > 0) {
-          path.append('.');
-        }
-        path.append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        path.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return path.toString();
-  }
-
   /**
    * Reads instants only from RFC 3339 strings with years 0000 to 9999: not from numbers (epoch
    * seconds would silently be accepted), and not from years that cannot be written back.
@@ -228,6 +208,7 @@ public final class JsonCodec implements MessageCodec {
     private static final long serialVersionUID = 1L;
     private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+    private static final String EXAMPLE = "2026-11-27T10:15:30.123Z";
 
     StrictInstantDeserializer() {
       super(Instant.class);
@@ -236,19 +217,20 @@ public final class JsonCodec implements MessageCodec {
     @Override
     public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
       if (!parser.hasToken(JsonToken.VALUE_STRING)) {
-        return (Instant) context.handleUnexpectedToken(Instant.class, parser.currentToken(), parser,
-            "a timestamp must be an RFC 3339 string such as 2026-11-27T10:15:30.123Z");
+        throw MismatchedInputException.from(parser, Instant.class,
+            "must be an RFC 3339 timestamp string such as " + EXAMPLE + JsonDecodeProblem.found(parser.currentToken()));
       }
       String text = parser.getText();
       Instant instant;
       try {
         instant = DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from);
       } catch (DateTimeException e) {
-        return (Instant) context.handleWeirdStringValue(Instant.class, text,
-            "not an RFC 3339 timestamp such as 2026-11-27T10:15:30.123Z");
+        throw InvalidFormatException.from(parser,
+            "must be an RFC 3339 timestamp such as " + EXAMPLE + ", not " + quoted(text), text, Instant.class);
       }
       if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
-        return (Instant) context.handleWeirdStringValue(Instant.class, text, "the year must be from 0000 to 9999");
+        throw InvalidFormatException.from(parser,
+            "must be a timestamp with a year from 0000 to 9999, not " + quoted(text), text, Instant.class);
       }
       return instant;
     }
@@ -261,6 +243,7 @@ public final class JsonCodec implements MessageCodec {
   private static final class CanonicalUuidDeserializer extends StdDeserializer<UUID> {
 
     private static final long serialVersionUID = 1L;
+    private static final String EXAMPLE = "0192f3a4-7000-7abc-8def-0123456789ab";
 
     CanonicalUuidDeserializer() {
       super(UUID.class);
@@ -269,17 +252,22 @@ public final class JsonCodec implements MessageCodec {
     @Override
     public UUID deserialize(JsonParser parser, DeserializationContext context) throws IOException {
       if (!parser.hasToken(JsonToken.VALUE_STRING)) {
-        return (UUID) context.handleUnexpectedToken(UUID.class, parser.currentToken(), parser,
-            "an id must be a UUID string such as 0192f3a4-7000-7abc-8def-0123456789ab");
+        throw MismatchedInputException.from(parser, UUID.class,
+            "must be a UUID string such as " + EXAMPLE + JsonDecodeProblem.found(parser.currentToken()));
       }
       String text = parser.getText();
       try {
         return Ids.parse(text, "id");
       } catch (IllegalArgumentException e) {
-        return (UUID) context.handleWeirdStringValue(UUID.class, text,
-            "not a UUID string such as 0192f3a4-7000-7abc-8def-0123456789ab");
+        throw InvalidFormatException.from(parser,
+            "must be a UUID string such as " + EXAMPLE + ", not " + quoted(text), text, UUID.class);
       }
     }
+  }
+
+  /** A received value for an error message: quoted, and cut to 60 characters. */
+  private static String quoted(String text) {
+    return "\"" + (text.length() > 60 ? text.substring(0, 60) + "..." : text) + "\"";
   }
 
   /** Writes instants as {@code yyyy-MM-ddTHH:mm:ss.SSSZ}, always with three fraction digits. */

@@ -2,7 +2,13 @@ package dev.tasker.protocol;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -135,6 +141,61 @@ class MalformedBodyTest {
     assertMalformed(MessageType.HEARTBEAT, "{\"sent_at\": 1700000000}", "RFC 3339");
     assertMalformed(MessageType.HEARTBEAT, "{\"sent_at\": \"+1000000000-12-31T23:59:59Z\"}", "sent_at");
     assertMalformed(MessageType.HEARTBEAT, "{\"sent_at\": \"tomorrow\"}", "sent_at");
+  }
+
+  @Test
+  void a_completion_with_completed_at_on_its_summaries_is_refused_naming_the_missing_field() {
+    ObjectNode completion = golden("BATCH_COMPLETION");
+    JsonNode completedAt = completion.remove("completed_at");
+    completion.withArray("step_summaries").forEach(summary -> ((ObjectNode) summary).set("completed_at", completedAt));
+
+    assertRefusedWith(MessageType.BATCH_COMPLETION, completion.toString(),
+        "BATCH_COMPLETION: required field completed_at is missing");
+  }
+
+  @Test
+  void a_missing_field_of_a_nested_object_is_named_by_its_path() {
+    ObjectNode completion = golden("BATCH_COMPLETION");
+    ((ObjectNode) completion.withArray("step_summaries").get(1)).remove("attempt");
+
+    assertRefusedWith(MessageType.BATCH_COMPLETION, completion.toString(),
+        "BATCH_COMPLETION: required field step_summaries[1].attempt is missing");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "CREDIT|{\"credit\":\"5\"}|CREDIT: field credit must be an integer, not a string",
+        "CREDIT|{\"credit\":1.5}|CREDIT: field credit must be an integer, not a number with a fraction",
+        "CREDIT|{\"credit\":null}|CREDIT: field credit must be an integer, not null",
+        "CREDIT|{\"credit\":99999999999999999999}|CREDIT: field credit must be an integer from -2147483648 to 2147483647",
+        "CREDIT|[1]|CREDIT: the body must be a JSON object, not an array",
+        "CREDIT|{\"credit\":1} {}|CREDIT: the body must be one JSON object, with nothing after it",
+        "GOODBYE|{\"reason\": true}|GOODBYE: field reason must be a string, not a boolean",
+        "ACK|{\"partial_results\": {}, \"batch_completions\": []}|ACK: field partial_results must be an array, not an object",
+        "HEARTBEAT|{\"sent_at\": 1700000000}|HEARTBEAT: field sent_at must be an RFC 3339 timestamp string such as 2026-11-27T10:15:30.123Z, not an integer",
+        "HEARTBEAT|{\"sent_at\": \"tomorrow\"}|HEARTBEAT: field sent_at must be an RFC 3339 timestamp such as 2026-11-27T10:15:30.123Z, not \"tomorrow\"",
+        "HEARTBEAT|{\"sent_at\": \"+10000-01-01T00:00:00Z\"}|HEARTBEAT: field sent_at must be a timestamp with a year from 0000 to 9999, not \"+10000-01-01T00:00:00Z\"",
+        "ACK|{\"partial_results\": [], \"batch_completions\": [\"1-2-3-4-5\"]}|ACK: field batch_completions[0] must be a UUID string such as 0192f3a4-7000-7abc-8def-0123456789ab, not \"1-2-3-4-5\""
+      })
+  void a_field_of_the_wrong_kind_is_refused_naming_the_field_and_what_it_must_be(
+      MessageType type, String body, String expected) {
+    assertRefusedWith(type, body, expected);
+  }
+
+  private static void assertRefusedWith(MessageType type, String body, String message) {
+    assertThatThrownBy(() -> JsonCodec.instance().decode(type, body.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessage(message);
+  }
+
+  private static ObjectNode golden(String name) {
+    try {
+      return (ObjectNode) new ObjectMapper().readTree(Path.of("golden", "json", name + ".json").toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test

@@ -18,6 +18,83 @@ class DatabaseSettingsTest {
   }
 
   @Test
+  void a_plus_in_the_password_stays_a_plus() {
+    DatabaseSettings settings = DatabaseSettings.parse("postgres://ada:pa+ss%2Bw%20rd@db.local/tasker");
+
+    assertThat(settings.password()).isEqualTo("pa+ss+w rd");
+  }
+
+  @Test
+  void a_percent_escaped_user_and_utf8_password_are_decoded() {
+    DatabaseSettings settings = DatabaseSettings.parse("postgres://ad%40a:p%C3%A4ss%3A\uD83D\uDD11@h/db");
+
+    assertThat(settings.username()).isEqualTo("ad@a");
+    assertThat(settings.password()).isEqualTo("päss:\uD83D\uDD11");
+  }
+
+  @Test
+  void a_host_name_with_an_underscore_as_compose_service_names_have_is_accepted() {
+    DatabaseSettings settings = DatabaseSettings.parse("postgres://u:p@my_db:5432/x");
+
+    assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://my_db:5432/x");
+    assertThat(settings.username()).isEqualTo("u");
+    assertThat(settings.password()).isEqualTo("p");
+    assertThat(DatabaseSettings.parse("postgresql://tasker_postgres_1/x?sslmode=disable").jdbcUrl())
+        .isEqualTo("jdbc:postgresql://tasker_postgres_1/x?sslmode=disable");
+  }
+
+  @Test
+  void an_ipv6_literal_host_is_kept_in_brackets() {
+    assertThat(DatabaseSettings.parse("postgres://u:p@[::1]:5433/x").jdbcUrl())
+        .isEqualTo("jdbc:postgresql://[::1]:5433/x");
+    assertThat(DatabaseSettings.parse("postgresql://[2001:db8::7]/x").jdbcUrl())
+        .isEqualTo("jdbc:postgresql://[2001:db8::7]/x");
+  }
+
+  @Test
+  void a_url_without_credentials_or_port_has_none() {
+    DatabaseSettings settings = DatabaseSettings.parse("postgresql://localhost/tasker");
+
+    assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost/tasker");
+    assertThat(settings.username()).isNull();
+    assertThat(settings.password()).isNull();
+  }
+
+  @Test
+  void a_user_without_a_password_has_no_password() {
+    DatabaseSettings settings = DatabaseSettings.parse("postgres://ada@h:5432/db");
+
+    assertThat(settings.username()).isEqualTo("ada");
+    assertThat(settings.password()).isNull();
+  }
+
+  @Test
+  void a_url_without_a_host_is_refused() {
+    assertThatThrownBy(() -> DatabaseSettings.parse("postgres:///tasker"))
+        .isInstanceOf(InvalidDatabaseUrlException.class)
+        .hasMessageContaining("no host");
+    assertThatThrownBy(() -> DatabaseSettings.parse("postgres://u:secret@:5432/tasker"))
+        .isInstanceOf(InvalidDatabaseUrlException.class)
+        .hasMessageContaining("no host")
+        .hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void a_port_that_is_not_a_port_is_refused() {
+    assertThatThrownBy(() -> DatabaseSettings.parse("postgres://u:secret@h:70000/tasker"))
+        .isInstanceOf(InvalidDatabaseUrlException.class)
+        .hasMessageContaining("port must be a number from 1 to 65535 but was '70000'")
+        .hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void a_broken_percent_escape_in_the_password_is_refused_without_echoing_it() {
+    assertThatThrownBy(() -> DatabaseSettings.parse("postgres://u:se%zzcret@h/tasker"))
+        .isInstanceOf(InvalidDatabaseUrlException.class)
+        .hasMessageNotContaining("cret");
+  }
+
+  @Test
   void a_jdbc_url_is_taken_as_it_is() {
     DatabaseSettings settings = DatabaseSettings.parse("jdbc:postgresql://localhost/tasker?user=x");
 

@@ -3,6 +3,7 @@ package dev.tasker.cli.conformance;
 import dev.tasker.protocol.Encodings;
 import dev.tasker.protocol.Frames;
 import dev.tasker.protocol.Ids;
+import dev.tasker.protocol.JsonCodec;
 import dev.tasker.protocol.MessageCodec;
 import dev.tasker.protocol.ProtocolVersion;
 import dev.tasker.protocol.StepBatchRequest;
@@ -12,12 +13,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Runs the conformance scenarios against a worker command, once per encoding, each against a fresh
- * worker process, and prints one line per scenario and a total.
+ * worker process, and prints one line per scenario and a total. The scenarios of an encoding the
+ * worker does not offer (any but JSON, which every worker must speak) are skipped.
  */
 public final class ConformanceKit {
 
@@ -77,9 +81,10 @@ public final class ConformanceKit {
   }
 
   /**
-   * Runs {@code scenarioNames} in each of {@code encodings}.
+   * Runs {@code scenarioNames} in each of {@code encodings}. An encoding other than JSON that the
+   * worker's HELLO does not offer is optional: its scenarios are skipped, saying so, not failed.
    *
-   * @return whether every scenario passed
+   * @return whether every scenario passed or was skipped, and at least one passed
    */
   public boolean run(List<String> scenarioNames, List<String> encodings) {
     try {
@@ -97,36 +102,21 @@ public final class ConformanceKit {
     warmUp(encodings);
     int passed = 0;
     int failed = 0;
+    int skipped = 0;
     List<String> failures = new ArrayList<>();
+    Map<String, String> notOffered = new LinkedHashMap<>();
     String lastLanguage = null;
     for (String encoding : encodings) {
       for (Scenario scenario : selected) {
         String logName = encoding + "-" + scenario.name();
-        String worker = name;
-        String detail;
-        boolean pass;
         long started = System.nanoTime();
-        ScenarioRun run = null;
-        try {
-          if (scenario.name().equals(CurveRefusal.NAME)) {
-            detail = CurveRefusal.check(command, logDirectory.resolve(logName + ".log"), keys);
-          } else {
-            run = ScenarioRun.start(command, encoding, logDirectory, logName, keys);
-            worker = name != null ? name : run.language();
-            detail = scenario.body().run(run);
-          }
-          pass = true;
-        } catch (ConformanceFailure e) {
-          detail = e.getMessage();
-          pass = false;
-        } catch (RuntimeException e) {
-          detail = "the kit failed: " + e;
-          pass = false;
-        } finally {
-          if (run != null) {
-            run.close();
-          }
+        Outcome outcome = notOffered.containsKey(encoding)
+            ? new Outcome(Result.SKIP, null, notOffered.get(encoding))
+            : runOne(scenario, encoding, logName, keys);
+        if (outcome.result() == Result.SKIP) {
+          notOffered.putIfAbsent(encoding, outcome.detail());
         }
+        String worker = outcome.worker() != null ? outcome.worker() : name;
         if (worker == null) {
           worker = lastLanguage != null ? lastLanguage : "unknown";
         } else {
@@ -134,19 +124,63 @@ public final class ConformanceKit {
         }
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         out.println("conformance: worker=" + worker + "/" + encoding + " scenario=" + scenario.name()
-            + " result=" + (pass ? "pass" : "fail") + " " + detail + " (" + elapsedMs + " ms)");
-        if (pass) {
-          passed++;
-        } else {
-          failed++;
-          failures.add(logName);
-          printTail(logDirectory.resolve(logName + ".log"));
+            + " result=" + outcome.result().word + " " + outcome.detail() + " (" + elapsedMs + " ms)");
+        switch (outcome.result()) {
+          case PASS -> passed++;
+          case SKIP -> skipped++;
+          case FAIL -> {
+            failed++;
+            failures.add(logName);
+            printTail(logDirectory.resolve(logName + ".log"));
+          }
         }
       }
     }
-    out.println("conformance: total=" + (passed + failed) + " passed=" + passed + " failed=" + failed
+    out.println("conformance: total=" + (passed + failed + skipped) + " passed=" + passed + " failed=" + failed
+        + (skipped == 0 ? "" : " skipped=" + skipped + " (" + String.join("; ", notOffered.keySet().stream()
+            .map(encoding -> encoding + " not offered by the worker").toList()) + ")")
         + (failures.isEmpty() ? "" : " worker logs in " + logDirectory));
     return failed == 0 && passed > 0;
+  }
+
+  /** How one scenario ended. */
+  private enum Result {
+    PASS("pass"), FAIL("fail"), SKIP("skip");
+
+    private final String word;
+
+    Result(String word) {
+      this.word = word;
+    }
+  }
+
+  /** @param worker the name of the worker, when its HELLO or {@code --name} told it */
+  private record Outcome(Result result, String worker, String detail) {}
+
+  private Outcome runOne(Scenario scenario, String encoding, String logName, KitCurve keys) {
+    String worker = name;
+    ScenarioRun run = null;
+    try {
+      if (scenario.name().equals(CurveRefusal.NAME)) {
+        return new Outcome(Result.PASS, worker, CurveRefusal.check(command, logDirectory.resolve(logName + ".log"), keys));
+      }
+      run = ScenarioRun.start(command, encoding, logDirectory, logName, keys);
+      worker = name != null ? name : run.language();
+      List<String> offered = run.hello.encodings();
+      if (!encoding.equals(JsonCodec.ENCODING) && !offered.contains(encoding)) {
+        // JSON is the one encoding every worker must speak; the others are optional.
+        return new Outcome(Result.SKIP, worker, encoding + " not offered by the worker (HELLO.encodings " + offered + ")");
+      }
+      return new Outcome(Result.PASS, worker, scenario.body().run(run));
+    } catch (ConformanceFailure e) {
+      return new Outcome(Result.FAIL, worker, e.getMessage());
+    } catch (RuntimeException e) {
+      return new Outcome(Result.FAIL, worker, "the kit failed: " + e);
+    } finally {
+      if (run != null) {
+        run.close();
+      }
+    }
   }
 
   /**

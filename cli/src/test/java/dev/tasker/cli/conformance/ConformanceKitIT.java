@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,8 @@ class ConformanceKitIT {
         arguments("completion-before-partials", "batch_completion", "protobuf",
             "1 partial results arrived after the batch completion"),
         arguments("completion-miscounts", "batch_completion", "json", "completed_steps 4, expected 2"),
+        arguments("completed-at-per-summary", "batch_completion", "json",
+            "unreadable BATCH_COMPLETION (BATCH_COMPLETION: required field completed_at is missing)"),
         arguments("answer-error-with-error", "malformed_messages", "protobuf", "the worker answered the kit's ERROR"),
         arguments("ignore-bad-version", "unsupported_version", "json", "no answer within 5 s to tasker/99 message"),
         arguments("no-drain", "drain_on_sigterm", "protobuf", "no GOODBYE within 3 s of SIGTERM"),
@@ -77,6 +80,33 @@ class ConformanceKitIT {
     assertThat(run.passed()).as(run.output()).isTrue();
   }
 
+  @Test
+  void a_worker_offering_only_json_passes_with_its_protobuf_scenarios_skipped() {
+    KitRun run = KitRun.of("none", List.of("--encodings", "json"), "json-only",
+        List.of("version_negotiation", "credit"), List.of("json", "protobuf"));
+
+    assertThat(run.scenarioLines()).as(run.output()).hasSize(4);
+    assertThat(run.scenarioLines()).filteredOn(line -> line.contains("/json "))
+        .hasSize(2).allSatisfy(line -> assertThat(line).contains(" result=pass "));
+    assertThat(run.scenarioLines()).filteredOn(line -> line.contains("/protobuf "))
+        .hasSize(2).allSatisfy(line -> assertThat(line)
+            .contains(" result=skip protobuf not offered by the worker (HELLO.encodings [json])"));
+    assertThat(run.output()).contains(
+        "conformance: total=4 passed=2 failed=0 skipped=2 (protobuf not offered by the worker)");
+    assertThat(run.passed()).as(run.output()).isTrue();
+  }
+
+  @Test
+  void a_worker_that_offers_protobuf_and_breaks_it_still_fails() {
+    KitRun run = KitRun.of("no-heartbeat", List.of(), "no-heartbeat-both", List.of("heartbeats"),
+        List.of("json", "protobuf"));
+
+    assertThat(run.scenarioLines()).as(run.output()).hasSize(2)
+        .allSatisfy(line -> assertThat(line).contains(" result=fail "));
+    assertThat(run.output()).contains("conformance: total=2 passed=0 failed=2 ").doesNotContain("skip");
+    assertThat(run.passed()).isFalse();
+  }
+
   @ParameterizedTest(name = "{0} fails {1} ({2})")
   @MethodSource("faultsTheKitCatches")
   void a_worker_with_a_fault_fails_the_scenario_that_checks_that_behaviour(String fault, String scenario,
@@ -93,10 +123,18 @@ class ConformanceKitIT {
   private record KitRun(boolean passed, String output) {
 
     static KitRun of(String fault, List<String> scenarios, List<String> encodings) {
+      return of(fault, List.of(), fault, scenarios, encodings);
+    }
+
+    /** @param workerArguments more arguments for {@link FaultyWorker} */
+    static KitRun of(String fault, List<String> workerArguments, String logs, List<String> scenarios,
+        List<String> encodings) {
+      List<String> command = new ArrayList<>(workerCommand(fault));
+      command.addAll(workerArguments);
       ByteArrayOutputStream printed = new ByteArrayOutputStream();
       boolean passed;
       try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
-        passed = new ConformanceKit(workerCommand(fault), "faulty-" + fault, LOGS.resolve(fault), out)
+        passed = new ConformanceKit(command, "faulty-" + fault, LOGS.resolve(logs), out)
             .run(scenarios, encodings);
       }
       String output = printed.toString(StandardCharsets.UTF_8);

@@ -32,6 +32,11 @@ enum Fault {
   COMPLETION_BEFORE_PARTIALS,
   /** Counts failed steps as completed in the batch completion. */
   COMPLETION_MISCOUNTS,
+  /**
+   * In JSON, puts the batch completion's {@code completed_at} on each step summary instead of the
+   * message, as docs/protocol.md's table once had it.
+   */
+  COMPLETED_AT_PER_SUMMARY,
   /** Answers an ERROR from the orchestrator with an ERROR. */
   ANSWER_ERROR_WITH_ERROR,
   /** Drops a message whose version frame it does not speak, without an ERROR. */

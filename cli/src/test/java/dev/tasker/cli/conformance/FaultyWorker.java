@@ -1,7 +1,10 @@
 package dev.tasker.cli.conformance;
 
 import dev.tasker.examples.conformance.ConformanceHandlers;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasker.protocol.Ack;
+import dev.tasker.protocol.BatchCompletion;
 import dev.tasker.protocol.Encodings;
 import dev.tasker.protocol.Envelope;
 import dev.tasker.protocol.ErrorCode;
@@ -44,13 +47,13 @@ import sun.misc.Signal;
  * passes every scenario, with any other fault the scenario that checks that behaviour fails.
  *
  * <p>Run as {@code java -cp <test classpath> dev.tasker.cli.conformance.FaultyWorker --fault <name>}
- * with the orchestrator's endpoint in {@code TASKER_ENDPOINT}. The main thread owns the socket;
+ * with the orchestrator's endpoint in {@code TASKER_ENDPOINT}; {@code --encodings json} makes it
+ * offer only JSON (default: JSON and protobuf). The main thread owns the socket;
  * steps run on a pool and hand their outcomes back through a queue.
  */
 public final class FaultyWorker {
 
   private static final int CONCURRENCY = 4;
-  private static final List<String> ENCODINGS = List.of(JsonCodec.ENCODING, ProtobufCodec.ENCODING);
   private static final long INITIAL_HEARTBEAT_MS = 1000;
   // The socket queues the first HELLO until it is connected, so a retry is only for a lost
   // connection; a short first retry could reach the kit after its WELCOME, as a second registration.
@@ -69,6 +72,7 @@ public final class FaultyWorker {
   private static final int EXIT_CRASHED = 70;
 
   private final Fault fault;
+  private final List<String> encodings;
   private final String endpoint;
   private final String workerId = UUID.randomUUID().toString();
   private final StepExecution steps;
@@ -96,8 +100,9 @@ public final class FaultyWorker {
   private long drainDeadline = Long.MAX_VALUE;
   private Integer exitStatus;
 
-  private FaultyWorker(Fault fault, String endpoint) {
+  private FaultyWorker(Fault fault, List<String> encodings, String endpoint) {
     this.fault = fault;
+    this.encodings = encodings;
     this.endpoint = endpoint;
     this.steps = new StepExecution(fault, ConformanceHandlers.all());
     this.results = new HeldResults(workerId, fault);
@@ -107,12 +112,16 @@ public final class FaultyWorker {
   /** Runs the worker until it is rejected or has drained after SIGTERM, and exits with its status. */
   public static void main(String[] args) {
     Fault fault = Fault.NONE;
+    List<String> encodings = List.of(JsonCodec.ENCODING, ProtobufCodec.ENCODING);
     try {
       for (int i = 0; i < args.length; i++) {
         if (args[i].equals("--fault") && i + 1 < args.length) {
           fault = Fault.fromCliName(args[++i]);
+        } else if (args[i].equals("--encodings") && i + 1 < args.length) {
+          encodings = List.of(args[++i].split(","));
         } else {
-          throw new IllegalArgumentException("unknown argument '" + args[i] + "'; usage: --fault <name>");
+          throw new IllegalArgumentException(
+              "unknown argument '" + args[i] + "'; usage: --fault <name> [--encodings json,protobuf]");
         }
       }
     } catch (IllegalArgumentException e) {
@@ -124,7 +133,7 @@ public final class FaultyWorker {
       System.err.println("faulty-worker: TASKER_ENDPOINT is not set");
       System.exit(EXIT_USAGE);
     }
-    FaultyWorker worker = new FaultyWorker(fault, endpoint);
+    FaultyWorker worker = new FaultyWorker(fault, encodings, endpoint);
     int status;
     try {
       status = worker.run();
@@ -252,7 +261,7 @@ public final class FaultyWorker {
   }
 
   private void onWelcome(Welcome welcome) {
-    if (!ENCODINGS.contains(welcome.encoding())) {
+    if (!encodings.contains(welcome.encoding())) {
       log("the orchestrator chose encoding " + welcome.encoding() + ", which was not offered");
       exitStatus = EXIT_REJECTED;
       return;
@@ -389,7 +398,7 @@ public final class FaultyWorker {
     handlers.sort(null);
     List<UUID> held = fault == Fault.FORGET_AFTER_GOODBYE ? null : results.heldBatches();
     send(new Hello(workerId, "java", "faulty-worker", ProtocolVersion.SUPPORTED, handlers, CONCURRENCY,
-        ENCODINGS, held));
+        encodings, held));
     nextHelloAt = now() + helloRetryMs;
     helloRetryMs = Math.min(helloRetryMs * 2, MAX_HELLO_RETRY_MS);
   }
@@ -401,11 +410,23 @@ public final class FaultyWorker {
   }
 
   private boolean trySend(Message message) {
-    boolean sent = MultipartSocket.send(socket, null, Frames.encode(message, codec));
+    boolean sent = MultipartSocket.send(socket, null, frames(message));
     if (sent) {
       lastSentAt = now();
     }
     return sent;
+  }
+
+  private List<byte[]> frames(Message message) {
+    List<byte[]> frames = Frames.encode(message, codec);
+    if (fault != Fault.COMPLETED_AT_PER_SUMMARY || !(message instanceof BatchCompletion)
+        || !codec.encoding().equals(JsonCodec.ENCODING)) {
+      return frames;
+    }
+    ObjectNode body = (ObjectNode) JsonCodec.instance().toTree(message);
+    JsonNode completedAt = body.remove("completed_at");
+    body.withArray("step_summaries").forEach(summary -> ((ObjectNode) summary).set("completed_at", completedAt));
+    return List.of(frames.get(0), frames.get(1), body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private void log(String line) {
