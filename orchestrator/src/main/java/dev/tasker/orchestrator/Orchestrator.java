@@ -10,6 +10,7 @@ import dev.tasker.orchestrator.internal.notify.PeerNotifier;
 import dev.tasker.orchestrator.internal.notify.ReadyListener;
 import dev.tasker.orchestrator.internal.results.ApplierRouting;
 import dev.tasker.orchestrator.internal.results.ResultApplier;
+import dev.tasker.orchestrator.internal.retention.Retention;
 import dev.tasker.orchestrator.internal.retry.Backoff;
 import dev.tasker.orchestrator.internal.transport.RouterGateway;
 import dev.tasker.orchestrator.internal.transport.TransportSettings;
@@ -85,6 +86,8 @@ public final class Orchestrator implements AutoCloseable {
   private List<ResultApplier> appliers;
   private ReadyListener listener;
   private DeadlineSweeper sweeper;
+  /** Null when retention_days is 0 (keep everything). */
+  private Retention retention;
   private volatile OrchestratorRegistry peers;
   private List<String> endpoints = List.of();
   private final List<Thread> threads = new java.util.ArrayList<>();
@@ -168,6 +171,10 @@ public final class Orchestrator implements AutoCloseable {
     startThread(dispatcher, "tasker-dispatcher");
     startThread(listener, "tasker-ready-listener");
     startThread(sweeper, "tasker-deadline-sweeper");
+    if (config.retentionDays() > 0) {
+      retention = new Retention(dataSource, config.retentionDays());
+      startThread(retention, "tasker-retention");
+    }
     startThread(peers, "tasker-orchestrator-heartbeat");
     log.info("orchestrator {} listening on {} with {} templates", orchestratorId, endpoints, templates.all().size());
     if (config.curve()) {
@@ -279,6 +286,10 @@ public final class Orchestrator implements AutoCloseable {
       dispatcher.awaitStopped(STOP_WAIT_MS);
       sweeper.requestStop();
       sweeper.awaitStopped(STOP_WAIT_MS);
+      if (retention != null) {
+        retention.requestStop();
+        retention.awaitStopped(STOP_WAIT_MS);
+      }
       gateway.farewell();
       gateway.requestStop();
       gateway.awaitStopped(STOP_WAIT_MS);

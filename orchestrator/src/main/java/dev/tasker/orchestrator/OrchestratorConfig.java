@@ -59,6 +59,8 @@ import dev.tasker.protocol.transport.CurveKeys;
  * @param curveAuthorizedKeysFile a file of the workers' CURVE public keys allowed to connect, one
  *     Z85 key per line, {@code #} comments allowed; reloaded by {@link
  *     Orchestrator#reloadAuthorizedKeys()}
+ * @param retentionDays days a finished task (and its steps, transitions, batches and ledger rows)
+ *     is kept after it finished; 0 keeps everything
  */
 public record OrchestratorConfig(
     List<String> endpoints,
@@ -79,7 +81,8 @@ public record OrchestratorConfig(
     boolean allowInsecure,
     List<String> advertisedEndpoints,
     Path curveSecretKeyFile,
-    Path curveAuthorizedKeysFile) {
+    Path curveAuthorizedKeysFile,
+    int retentionDays) {
 
   /** Default endpoint. */
   public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
@@ -121,6 +124,10 @@ public record OrchestratorConfig(
    * (docs/performance.md, docs/scaling.md). More help where PostgreSQL has cores to spare.
    */
   public static final int DEFAULT_APPLIERS = 1;
+  /** Default retention of finished tasks: 30 days. */
+  public static final int DEFAULT_RETENTION_DAYS = 30;
+  /** Longest retention that is not "keep everything": 100 years. */
+  public static final int MAX_RETENTION_DAYS = 36_500;
   /** Most result appliers. */
   public static final int MAX_APPLIERS = 16;
 
@@ -128,7 +135,8 @@ public record OrchestratorConfig(
       Set.of("endpoints", "batch_size", "max_steps_per_round", "result_timeout_ms", "heartbeat_interval_ms",
           "heartbeat_liveness", "send_high_water_mark", "receive_high_water_mark", "max_message_bytes",
           "pool_size", "sweep_interval_ms", "max_results_per_transaction", "max_queued_results", "appliers", "encodings",
-          "allow_insecure", "advertised_endpoints", "curve_secret_key_file", "curve_authorized_keys_file");
+          "allow_insecure", "advertised_endpoints", "curve_secret_key_file", "curve_authorized_keys_file",
+          "retention_days");
 
   /** Validates every field, naming the key and the constraint. */
   public OrchestratorConfig {
@@ -163,6 +171,10 @@ public record OrchestratorConfig(
     atLeast("max_queued_results", maxQueuedResults, 1);
     if (appliers < 1 || appliers > MAX_APPLIERS) {
       throw new ConfigurationException("appliers must be from 1 to " + MAX_APPLIERS + " but was " + appliers);
+    }
+    if (retentionDays < 0 || retentionDays > MAX_RETENTION_DAYS) {
+      throw new ConfigurationException("retention_days must be from 0 (keep everything) to " + MAX_RETENTION_DAYS
+          + " but was " + retentionDays);
     }
     if (poolSize < appliers + 3) {
       throw new ConfigurationException("pool_size must be at least appliers + 3 (" + (appliers + 3)
@@ -373,6 +385,7 @@ public record OrchestratorConfig(
     private long sweepIntervalMs = DEFAULT_SWEEP_INTERVAL_MS;
     private int maxResultsPerTransaction = DEFAULT_MAX_RESULTS_PER_TRANSACTION;
     private int maxQueuedResults = DEFAULT_MAX_QUEUED_RESULTS;
+    private int retentionDays = DEFAULT_RETENTION_DAYS;
     private int appliers = DEFAULT_APPLIERS;
     private List<String> encodings = DEFAULT_ENCODINGS;
     private boolean allowInsecure;
@@ -449,6 +462,12 @@ public record OrchestratorConfig(
       return this;
     }
 
+    /** Sets {@code retention_days}. */
+    public Builder retentionDays(int retentionDays) {
+      this.retentionDays = retentionDays;
+      return this;
+    }
+
     /** Sets {@code max_queued_results}. */
     public Builder maxQueuedResults(int maxQueuedResults) {
       this.maxQueuedResults = maxQueuedResults;
@@ -504,6 +523,7 @@ public record OrchestratorConfig(
         case "sweep_interval_ms" -> sweepIntervalMs = number(key, value);
         case "max_results_per_transaction" -> maxResultsPerTransaction = (int) number(key, value);
         case "max_queued_results" -> maxQueuedResults = (int) number(key, value);
+        case "retention_days" -> retentionDays = (int) number(key, value);
         case "appliers" -> appliers = (int) number(key, value);
         case "encodings" -> encodings = list(value);
         case "allow_insecure" -> allowInsecure = bool(key, value);
@@ -553,7 +573,7 @@ public record OrchestratorConfig(
       return new OrchestratorConfig(endpoints, batchSize, maxStepsPerRound, resultTimeoutMs, heartbeatIntervalMs,
           heartbeatLiveness, sendHighWaterMark, receiveHighWaterMark, maxMessageBytes, poolSize, sweepIntervalMs,
           maxResultsPerTransaction, maxQueuedResults, appliers, encodings, allowInsecure, advertisedEndpoints,
-          curveSecretKeyFile, curveAuthorizedKeysFile);
+          curveSecretKeyFile, curveAuthorizedKeysFile, retentionDays);
     }
   }
 }

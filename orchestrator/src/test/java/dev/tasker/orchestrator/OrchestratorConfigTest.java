@@ -134,6 +134,16 @@ class OrchestratorConfigTest {
   }
 
   @Test
+  void retention_defaults_to_30_days_0_keeps_everything_and_out_of_range_is_refused() {
+    assertThat(OrchestratorConfig.builder().build().retentionDays()).isEqualTo(30);
+    assertThat(OrchestratorConfig.load(null, Map.of("TASKER_RETENTION_DAYS", "0")).retentionDays()).isZero();
+    assertThatThrownBy(() -> OrchestratorConfig.builder().retentionDays(-1).build())
+        .hasMessage("retention_days must be from 0 (keep everything) to 36500 but was -1");
+    assertThatThrownBy(() -> OrchestratorConfig.load(null, Map.of("TASKER_RETENTION_DAYS", "a week")))
+        .hasMessage("retention_days must be a whole number but was 'a week'");
+  }
+
+  @Test
   void appliers_default_to_one_and_come_from_the_environment() {
     assertThat(OrchestratorConfig.builder().build().appliers()).isEqualTo(OrchestratorConfig.DEFAULT_APPLIERS).isEqualTo(1);
     assertThat(OrchestratorConfig.load(null, Map.of("TASKER_APPLIERS", "3")).appliers()).isEqualTo(3);

@@ -170,6 +170,12 @@ final class SessionScenarios {
 
   private static String malformedMessages(ScenarioRun run) {
     run.welcome();
+    // A worker that heard no WELCOME in time sends HELLO again; on a loaded machine that second
+    // HELLO can arrive after the WELCOME went out and be taken for the answer to the first bad
+    // message. Its first HEARTBEAT shows it has the WELCOME: whatever came before is from the handshake.
+    Received beat = run.kit.next(ANSWER_TIMEOUT, r -> r.type() == MessageType.HEARTBEAT);
+    check(beat != null, "no HEARTBEAT within " + ANSWER_TIMEOUT.toSeconds() + " s of WELCOME");
+    run.kit.discardPending();
     boolean protobuf = !run.encoding.equals(JsonCodec.ENCODING);
     UUID id = UUID.randomUUID();
     List<BadMessage> bad = List.of(

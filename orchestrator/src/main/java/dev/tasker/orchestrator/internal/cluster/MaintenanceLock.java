@@ -18,7 +18,9 @@ public enum MaintenanceLock {
   /** Closing batches past their deadline without a completion. */
   EXPIRE_BATCHES(2),
   /** Requeueing what orchestrators that are gone left with workers that are gone. */
-  TAKE_OVER(3);
+  TAKE_OVER(3),
+  /** Deleting finished tasks past the retention. */
+  RETENTION(4);
 
   /** The first key of the two-key advisory lock space: "Tskr". */
   private static final int NAMESPACE = 0x54736b72;
