@@ -41,6 +41,10 @@ RSpec.describe "a worker connecting with CURVE" do
     wait_until(message: "a refused handshake") { orchestrator.zap.refused >= 1 }
     orchestrator.expect_silence(1.0, allowed: [])
     expect(worker.wait_until_registered(0)).to be(false)
+    wait_until(timeout: 10, message: "the worker's warning") { a_log.string.include?("has no WELCOME") }
+    expect(a_log.string.scan("has no WELCOME").size).to eq(1)
+    expect(a_log.string).to include("authorized keys file")
+    expect(a_log.string).not_to include(worker_keys[0], worker_keys[1], server[0])
   end
 
   it "gets nothing through without CURVE" do
@@ -67,9 +71,14 @@ RSpec.describe "a worker connecting with CURVE" do
       .to raise_error(Tasker::ConfigurationError, "curve_server_key is set but curve_key_file is not: CURVE needs both")
     expect { settings.call(curve_server_key: server[0][1..], curve_key_file: file) }
       .to raise_error(Tasker::ConfigurationError, "curve_server_key must be 40 characters of Z85 but has 39")
-    File.write(file, "#{worker_keys[1][2..]}\n")
+    # Cut at the end, after a character that is not '#': a line starting with '#' is a comment.
+    File.write(file, "x#{worker_keys[1][0, 37]}\n")
     expect { settings.call(curve_server_key: server[0], curve_key_file: file) }
       .to raise_error(Tasker::ConfigurationError, "curve_key_file: #{file} line 1: the key must be 40 characters of Z85 but has 38")
+    File.write(file, "# CURVE public key of worker (tasker keys generate)\n#{worker_keys[0]}\n")
+    expect { settings.call(curve_server_key: server[0], curve_key_file: file) }
+      .to raise_error(Tasker::ConfigurationError, "curve_key_file: #{file} holds a public key (its first line says " \
+                                                  "'# CURVE public key'); give the secret key file (NAME.key) here")
     expect { settings.call(curve_server_key: server[0], curve_key_file: File.join(dir, "none.key")) }
       .to raise_error(Tasker::ConfigurationError, /curve_key_file: .*none.key cannot be read \(no such file\)/)
   end

@@ -10,6 +10,8 @@ module Tasker
     # it with libzmq's zmq_curve_public. Error messages never contain key text.
     module CurveKeys
       Z85_LENGTH = 40
+      # How the first line of a public key file from tasker keys generate starts.
+      PUBLIC_HEADER = "# CURVE public key"
       Z85_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#"
 
       # What a CURVE client needs: the server's public key and its own key pair (Z85 Strings).
@@ -70,6 +72,11 @@ module Tasker
 
       # [public_key, secret_key] of a secret key file.
       def read_secret_key_file(path)
+        # A public key is 40 characters of Z85 too: the header tasker keys generate writes tells them apart.
+        if File.exist?(path) && File.foreach(path).any? { |line| line.strip.start_with?(PUBLIC_HEADER) }
+          raise ConfigurationError, "#{path} holds a public key (its first line says '#{PUBLIC_HEADER}'); " \
+                                    "give the secret key file (NAME.key) here"
+        end
         keys = read_key_lines(path)
         raise ConfigurationError, "#{path} must hold one secret key but holds #{keys.size}" unless keys.size == 1
 

@@ -38,9 +38,19 @@ module Tasker
           @last_heard_at = now
           @last_sent_at = now
           @next_hello_at = now
+          @waiting_since = now
+          @welcome_overdue_told = false
         end
 
         def endpoint = @connection.endpoint
+
+        # Whether this session has waited +after_ms+ for a WELCOME since it began or was lost, the
+        # first time it is asked so; once per wait.
+        def welcome_overdue?(now, after_ms)
+          return false if @welcomed || @welcome_overdue_told || now - @waiting_since < after_ms
+
+          @welcome_overdue_told = true
+        end
 
         def heard(now)
           @last_heard_at = now
@@ -53,6 +63,7 @@ module Tasker
         # A WELCOME came: the session is established with +codec+.
         def welcome(welcome, codec)
           @welcomed = true
+          @welcome_overdue_told = false
           @codec = codec
           @orchestrator_id = welcome["orchestrator_id"]
           @heartbeat_interval_ms = welcome["heartbeat_interval_ms"]
@@ -75,6 +86,7 @@ module Tasker
 
         # The orchestrator is gone or has forgotten us: register again now.
         def lost(now)
+          @waiting_since = now if @welcomed
           @welcomed = false
           @hello_again = false
           @goodbye_sent = false

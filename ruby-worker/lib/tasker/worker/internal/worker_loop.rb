@@ -13,6 +13,8 @@ module Tasker
       class WorkerLoop
         LANGUAGE = "ruby"
         MAX_POLL_MS = 1000
+        # Milliseconds without a WELCOME, with CURVE configured, before the worker warns once.
+        NO_WELCOME_WARNING_MS = 5000
         # A connection that never completes its handshake would never deliver: after this many
         # unanswered HELLOs a new socket (and TCP connection) is the cure, as in ZeroMQ's "lazy
         # pirate" pattern.
@@ -317,7 +319,17 @@ module Tasker
               send_message(session, "HEARTBEAT", { "sent_at" => Protocol::Timestamps.format(@settings.clock.call) })
             end
             send_hello(session) if session.hello_due?(time)
+            warn_welcome_overdue(session) if @settings.curve && session.welcome_overdue?(time, NO_WELCOME_WARNING_MS)
           end
+        end
+
+        # Names no key: the keys to check are in the orchestrator's and the worker's settings.
+        def warn_welcome_overdue(session)
+          @logger.warn("worker #{@settings.worker_id} has no WELCOME from #{session.endpoint} after " \
+                       "#{NO_WELCOME_WARNING_MS / 1000} s: if the orchestrator there uses CURVE, check that this " \
+                       "worker's public key is in its authorized keys file (curve_authorized_keys_file) and that " \
+                       "the server key this worker was given is the orchestrator's public key; the orchestrator " \
+                       "logs the connections it refuses")
         end
 
         # Moves the results of sessions that are not welcomed to a welcomed one (any orchestrator

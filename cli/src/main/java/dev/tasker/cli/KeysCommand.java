@@ -63,9 +63,9 @@ final class KeysCommand implements Runnable {
       }
       CurveKeyPair pair = CurveKeys.generate();
       String name = out.getFileName().toString();
-      writeSecret(secretFile, "# CURVE secret key of " + name + " (tasker keys generate); keep it private\n"
+      writeSecret(secretFile, CurveKeys.SECRET_HEADER + " of " + name + " (tasker keys generate); keep it private\n"
           + pair.secretKey() + "\n");
-      Files.writeString(publicFile, "# CURVE public key of " + name + " (tasker keys generate)\n"
+      Files.writeString(publicFile, CurveKeys.PUBLIC_HEADER + " of " + name + " (tasker keys generate)\n"
           + pair.publicKey() + "\n", StandardOpenOption.CREATE_NEW);
       System.out.println("keys: secret=" + secretFile + " public=" + publicFile);
       return 0;

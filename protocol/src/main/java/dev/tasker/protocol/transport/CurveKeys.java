@@ -24,6 +24,10 @@ public final class CurveKeys {
 
   /** Length of a key in bytes. */
   public static final int KEY_BYTES = ZMQ.Curve.KEY_SIZE;
+  /** How the first line of a secret key file from {@code tasker keys generate} starts. */
+  public static final String SECRET_HEADER = "# CURVE secret key";
+  /** How the first line of a public key file from {@code tasker keys generate} starts. */
+  public static final String PUBLIC_HEADER = "# CURVE public key";
 
   private static final String Z85_ALPHABET =
       "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
@@ -86,6 +90,7 @@ public final class CurveKeys {
    * @throws IllegalArgumentException naming the file and what is wrong with it
    */
   public static CurveKeyPair readSecretKeyFile(Path file) {
+    refuseIfHeaderSays(file, PUBLIC_HEADER, "public key", "secret key file (NAME.key)");
     return CurveKeyPair.fromSecretKey(readSingleKey(file, "secret key"));
   }
 
@@ -95,7 +100,30 @@ public final class CurveKeys {
    * @throws IllegalArgumentException naming the file and what is wrong with it
    */
   public static String readPublicKeyFile(Path file) {
+    refuseIfHeaderSays(file, SECRET_HEADER, "secret key", "public key file (NAME.pub)");
     return readSingleKey(file, "public key");
+  }
+
+  /**
+   * A public key is 40 characters of Z85 like a secret one, so the wrong file of a pair would be
+   * taken as the right one (a worker would start with a key pair it does not own, or a secret key
+   * would be passed around as a public one). The header {@code tasker keys generate} writes tells.
+   */
+  private static void refuseIfHeaderSays(Path file, String header, String holds, String wanted) {
+    for (String line : readLinesOrEmpty(file)) {
+      if (line.strip().startsWith(header)) {
+        throw new IllegalArgumentException(file + " holds a " + holds + " (its first line says '" + header
+            + "'); give the " + wanted + " here");
+      }
+    }
+  }
+
+  private static List<String> readLinesOrEmpty(Path file) {
+    try {
+      return Files.readAllLines(file);
+    } catch (IOException e) {
+      return List.of(); // readKeyLines reports it
+    }
   }
 
   /**

@@ -82,4 +82,24 @@ class CurveKeysTest {
     assertThatThrownBy(() -> CurveKeys.readSecretKeyFile(file))
         .hasMessage(file + " must hold one secret key but holds 2");
   }
+
+  @Test
+  void thePublicHalfOfAPairIsRefusedWhereItsSecretKeyIsWantedAndTheOtherWayRound() throws Exception {
+    CurveKeyPair pair = CurveKeys.generate();
+    Path publicFile = Files.writeString(dir.resolve("w.pub"),
+        CurveKeys.PUBLIC_HEADER + " of w (tasker keys generate)\n" + pair.publicKey() + "\n");
+    Path secretFile = Files.writeString(dir.resolve("w.key"),
+        CurveKeys.SECRET_HEADER + " of w (tasker keys generate); keep it private\n" + pair.secretKey() + "\n");
+
+    assertThatThrownBy(() -> CurveKeys.readSecretKeyFile(publicFile))
+        .hasMessage(publicFile + " holds a public key (its first line says '# CURVE public key'); give the secret"
+            + " key file (NAME.key) here")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(pair.publicKey()));
+    assertThatThrownBy(() -> CurveKeys.readPublicKeyFile(secretFile))
+        .hasMessage(secretFile + " holds a secret key (its first line says '# CURVE secret key'); give the public"
+            + " key file (NAME.pub) here")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(pair.secretKey()));
+    assertThat(CurveKeys.readSecretKeyFile(secretFile)).isEqualTo(pair);
+    assertThat(CurveKeys.readPublicKeyFile(publicFile)).isEqualTo(pair.publicKey());
+  }
 }
