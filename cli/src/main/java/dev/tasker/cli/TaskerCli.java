@@ -31,7 +31,24 @@ public final class TaskerCli implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    String problem = logFormatProblem(System.getProperty(LOG_FORMAT, System.getenv(LOG_FORMAT)));
+    if (problem != null) {
+      System.err.println("tasker: " + problem);
+      System.exit(2);
+    }
     System.exit(commandLine().execute(args));
+  }
+
+  /** Names the log format (logback.xml reads it): {@code text} (the default) or {@code json}. */
+  static final String LOG_FORMAT = "TASKER_LOG_FORMAT";
+
+  /** What is wrong with a {@link #LOG_FORMAT} value, or {@code null} when it is unset or valid. */
+  static String logFormatProblem(String value) {
+    if (value == null || value.equals("text") || value.equals("json")) {
+      return null;
+    }
+    // An unknown value would name no appender, and Logback would then print nothing at all.
+    return LOG_FORMAT + " must be text or json but was '" + value + "'";
   }
 
   /** The {@code tasker} command line, reporting a failed command as {@link #report} does. */

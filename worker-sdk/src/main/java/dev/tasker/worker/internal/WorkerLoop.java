@@ -275,7 +275,10 @@ public final class WorkerLoop implements Runnable {
       var handler = settings.handlers().get(step.handler());
       executor.submit(
           () -> {
-            outcomes.add(StepRunner.run(handler, stepContext, batch.batchId(), settings.clock()));
+            // Every line a handler logs names its step (with a JSON log format, as fields).
+            try (var ids = StepLogContext.of(settings.workerId(), step.taskId(), step.stepId(), batch.batchId())) {
+              outcomes.add(StepRunner.run(handler, stepContext, batch.batchId(), settings.clock()));
+            }
             wakeup.wake();
           });
     }
