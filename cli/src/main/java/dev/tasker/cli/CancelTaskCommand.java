@@ -2,7 +2,9 @@ package dev.tasker.cli;
 
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import dev.tasker.orchestrator.TemplateRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tasker cancel-task}: stop a task. */
@@ -13,10 +15,12 @@ final class CancelTaskCommand implements Callable<Integer> {
   @Option(names = "--task", required = true, description = "The task's id.")
   UUID taskId;
 
+  @Mixin ApiOptions api;
+
   @Override
   public Integer call() {
-    try (OperatorClient operator = new OperatorClient("tasker cancel-task")) {
-      operator.client.cancelTask(taskId, OperatorClient.operator());
+    try (TaskerAccess tasker = TaskerAccess.open(api, "tasker cancel-task", TemplateRegistry.empty())) {
+      tasker.cancelTask(taskId);
       System.out.println("cancel-task: task=" + taskId + " is cancelled");
       return 0;
     }

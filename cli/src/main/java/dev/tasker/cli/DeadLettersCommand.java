@@ -1,9 +1,11 @@
 package dev.tasker.cli;
 
-import dev.tasker.orchestrator.DeadLetter;
+import dev.tasker.client.DeadLetter;
+import dev.tasker.orchestrator.TemplateRegistry;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tasker dead-letters}: steps that failed for good. */
@@ -18,10 +20,12 @@ final class DeadLettersCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "100", description = "At most this many (default: ${DEFAULT-VALUE}).")
   int limit;
 
+  @Mixin ApiOptions api;
+
   @Override
   public Integer call() {
-    try (OperatorClient operator = new OperatorClient("tasker dead-letters")) {
-      List<DeadLetter> letters = operator.client.deadLetters(!all, limit);
+    try (TaskerAccess tasker = TaskerAccess.open(api, "tasker dead-letters", TemplateRegistry.empty())) {
+      List<DeadLetter> letters = tasker.deadLetters(!all, limit);
       for (DeadLetter letter : letters) {
         System.out.println("dead-letter: step=" + letter.stepId() + " task=" + letter.taskId() + " name="
             + letter.stepName() + " reason=" + letter.reason() + " attempts=" + letter.attempts()

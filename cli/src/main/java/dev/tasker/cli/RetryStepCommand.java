@@ -2,7 +2,9 @@ package dev.tasker.cli;
 
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import dev.tasker.orchestrator.TemplateRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tasker retry-step}: fresh attempts for a failed step. */
@@ -14,10 +16,12 @@ final class RetryStepCommand implements Callable<Integer> {
   @Option(names = "--step", required = true, description = "The step's id.")
   UUID stepId;
 
+  @Mixin ApiOptions api;
+
   @Override
   public Integer call() {
-    try (OperatorClient operator = new OperatorClient("tasker retry-step")) {
-      operator.client.retryStep(stepId, OperatorClient.operator());
+    try (TaskerAccess tasker = TaskerAccess.open(api, "tasker retry-step", TemplateRegistry.empty())) {
+      tasker.retryStep(stepId);
       System.out.println("retry-step: step=" + stepId + " is pending again");
       return 0;
     }

@@ -1,29 +1,36 @@
 package dev.tasker.cli;
 
-import com.zaxxer.hikari.HikariDataSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasker.client.Step;
+import dev.tasker.client.Task;
+import dev.tasker.client.Worker;
 import dev.tasker.orchestrator.BatchCounts;
-import dev.tasker.orchestrator.ConnectionPools;
 import dev.tasker.orchestrator.Discrepancy;
 import dev.tasker.orchestrator.OrchestratorConfig;
 import dev.tasker.orchestrator.OrchestratorSnapshot;
 import dev.tasker.orchestrator.StateCounts;
-import dev.tasker.orchestrator.StepSnapshot;
-import dev.tasker.orchestrator.TaskSnapshot;
 import dev.tasker.orchestrator.TaskerClient;
 import dev.tasker.orchestrator.TemplateRegistry;
 import dev.tasker.orchestrator.WorkerSnapshot;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code tasker status}: what the database says. */
+/**
+ * {@code tasker status}: what the database says, or with {@code --api} what an orchestrator's HTTP
+ * API says (task and step counts and workers; no batches, orchestrators or discrepancies).
+ */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
       "Show tasks, steps, batches, orchestrators and workers by state.",
-      "One task and its steps with --task; reconciliation discrepancies with --discrepancies."
+      "One task and its steps with --task; reconciliation discrepancies with --discrepancies.",
+      "With --api URL (or TASKER_API_URL) through an orchestrator's HTTP API: counts and workers only."
     })
 final class StatusCommand implements Callable<Integer> {
 
@@ -33,12 +40,17 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--discrepancies", description = "List the most recent reconciliation discrepancies.")
   boolean discrepancies;
 
+  @Mixin ApiOptions api;
+
   @Override
   public Integer call() {
-    try (HikariDataSource pool = ConnectionPools.open(Databases.external("tasker status"), 2, "tasker-status")) {
-      TaskerClient client = new TaskerClient(pool, TemplateRegistry.empty());
+    if (api.enabled()) {
+      return throughApi();
+    }
+    try (DatabaseAccess tasker = new DatabaseAccess("tasker status", TemplateRegistry.empty())) {
+      TaskerClient client = tasker.client;
       if (taskId != null) {
-        return showTask(client);
+        return showTask(tasker);
       }
       if (discrepancies) {
         for (Discrepancy found : client.discrepancies(100)) {
@@ -63,31 +75,69 @@ final class StatusCommand implements Callable<Integer> {
             + " last_heartbeat=" + orchestrator.sinceHeartbeatMs() + "ms_ago");
       }
       for (WorkerSnapshot worker : client.workers()) {
-        System.out.println("worker: " + worker.workerId() + " " + worker.language() + " state=" + worker.state()
-            + " concurrency=" + worker.concurrency() + " last_heartbeat=" + worker.lastHeartbeatAt()
-            + " handlers=" + worker.handlers());
+        printWorker(worker.workerId(), worker.language(), worker.state(), worker.concurrency(), worker.lastHeartbeatAt(),
+            worker.handlers());
       }
       return 0;
     }
   }
 
-  private int showTask(TaskerClient client) {
-    TaskSnapshot task = client.task(taskId).orElse(null);
+  // The API has no batches, orchestrators or discrepancies: those lines are the database's alone.
+  private int throughApi() {
+    if (discrepancies) {
+      throw new IllegalArgumentException("--discrepancies cannot be used with --api: the HTTP API does not list"
+          + " reconciliation discrepancies; run it on the database (TASKER_DATABASE_URL)");
+    }
+    try (ApiAccess tasker = new ApiAccess(api.client())) {
+      if (taskId != null) {
+        return showTask(tasker);
+      }
+      JsonNode overview = tasker.client().overview();
+      System.out.println("tasks: " + countsLine(overview.path("tasks")));
+      System.out.println("steps: " + countsLine(overview.path("steps")));
+      for (Worker worker : tasker.client().workers()) {
+        printWorker(worker.workerId(), worker.language(), worker.state(), worker.concurrency(), worker.lastHeartbeatAt(),
+            worker.handlers());
+      }
+      return 0;
+    }
+  }
+
+  private static void printWorker(String id, String language, String state, int concurrency, Instant lastHeartbeat,
+      List<String> handlers) {
+    System.out.println("worker: " + id + " " + language + " state=" + state + " concurrency=" + concurrency
+        + " last_heartbeat=" + lastHeartbeat + " handlers=" + handlers);
+  }
+
+  private int showTask(TaskerAccess tasker) {
+    Task task = tasker.task(taskId).orElse(null);
     if (task == null) {
       System.err.println("tasker status: no task " + taskId);
       return 1;
     }
-    System.out.println("task " + task.taskId() + " " + task.template() + " state=" + task.state().dbName()
+    System.out.println("task " + task.taskId() + " " + task.template() + " state=" + task.state()
         + " created=" + task.createdAt() + (task.completedAt() == null ? "" : " finished=" + task.completedAt()));
     System.out.println("context: " + task.context());
-    for (StepSnapshot step : task.steps()) {
-      System.out.printf("  %-24s %-18s attempts=%d/%d %s%n", step.name(), step.state().dbName(), step.attempts(),
+    for (Step step : task.steps()) {
+      boolean satisfied = step.state().equals("complete") || step.state().equals("resolved_manually");
+      System.out.printf("  %-24s %-18s attempts=%d/%d %s%n", step.name(), step.state(), step.attempts(),
           step.maxAttempts(),
-          step.lastError() != null && !step.state().satisfiesDependents()
+          step.lastError() != null && !satisfied
               ? "error=" + step.lastError().path("error_type").asText() + ": " + step.lastError().path("message").asText()
-              : step.results() == null ? "" : "result=" + abbreviate(step.results().toString()));
+              : step.output() == null ? "" : "result=" + abbreviate(step.output().toString()));
     }
     return 0;
+  }
+
+  /** {@code total=N state=n ...} from the overview's {@code {"state": count}}, as the database's line reads. */
+  static String countsLine(JsonNode byState) {
+    long total = 0;
+    StringBuilder text = new StringBuilder();
+    for (var entry : (Iterable<java.util.Map.Entry<String, JsonNode>>) byState::fields) {
+      total += entry.getValue().asLong();
+      text.append(' ').append(entry.getKey()).append('=').append(entry.getValue().asLong());
+    }
+    return "total=" + total + text;
   }
 
   private static String format(java.util.Map<? extends Enum<?>, Long> counts) {

@@ -2,14 +2,10 @@ package dev.tasker.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.tasker.orchestrator.ConnectionPools;
-import dev.tasker.orchestrator.CreatedTask;
-import dev.tasker.orchestrator.TaskRequest;
-import dev.tasker.orchestrator.TaskSnapshot;
-import dev.tasker.orchestrator.TaskerClient;
+import dev.tasker.client.CreatedTask;
+import dev.tasker.client.NewTask;
+import dev.tasker.client.Task;
 import dev.tasker.orchestrator.TemplateRegistry;
-import dev.tasker.protocol.Ids;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,10 +14,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tasker submit}: creates tasks in the database named by TASKER_DATABASE_URL. Its
+ * {@code tasker submit}: creates tasks in the database named by TASKER_DATABASE_URL, or through
+ * the HTTP API with {@code --api}. Its
  * {@code --version} is the template's version, as in a template's namespace, name and version, so
  * it declares {@code --help} itself instead of the standard help options (they clash with it on
  * {@code --version}; picocli left them out, and {@code --help} failed).
@@ -31,7 +29,8 @@ import picocli.CommandLine.Option;
     description = {
       "Create tasks from a template.",
       "The orchestrator (any process on the same database) is notified at once.",
-      "Templates come from --templates, else from those an orchestrator stored in the database."
+      "Templates come from --templates, else from those an orchestrator stored in the database.",
+      "With --api URL (or TASKER_API_URL) it goes through an orchestrator's HTTP API instead."
     })
 final class SubmitCommand implements Callable<Integer> {
 
@@ -67,31 +66,36 @@ final class SubmitCommand implements Callable<Integer> {
       description = "Wait up to this long for the tasks to finish and print their states (default: 0, do not wait).")
   long waitSeconds;
 
+  @Mixin ApiOptions api;
+
   @Override
   public Integer call() throws Exception {
+    if (api.enabled() && templates != null) {
+      throw new IllegalArgumentException("--templates cannot be used with --api: through the API, tasks are created"
+          + " from the templates the orchestrators know");
+    }
     JsonNode contextJson = new ObjectMapper().readTree(
         contextFile != null ? Files.readString(contextFile) : context == null ? "{}" : context);
     TemplateRegistry registry = templates == null ? TemplateRegistry.empty() : TemplateRegistry.fromDirectory(templates, null);
-    try (HikariDataSource pool = ConnectionPools.open(Databases.external("tasker submit"), 4, "tasker-submit")) {
-      TaskerClient client = new TaskerClient(pool, registry);
+    try (TaskerAccess tasker = TaskerAccess.open(api, "tasker submit", registry)) {
       List<UUID> ids = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        TaskRequest.Builder request =
-            TaskRequest.builder(namespace, name).version(version).context(contextJson).priority(priority)
+        NewTask.Builder request =
+            NewTask.builder(namespace, name).version(version).context(contextJson).priority(priority)
                 .initiator("cli:submit");
         if (count > 1) {
-          request.idempotencyKey("submit-" + Ids.newId());
+          request.idempotencyKey("submit-" + UUID.randomUUID());
         }
-        CreatedTask created = client.initializeTask(request.build());
+        CreatedTask created = tasker.createTask(request.build());
         ids.add(created.taskId());
         System.out.println("submit: task=" + created.taskId() + " template=" + created.template()
             + " steps=" + created.stepCount() + (created.created() ? "" : " (existing task: same template and context)"));
       }
       if (waitSeconds > 0) {
-        boolean finished = client.awaitFinished(ids, Duration.ofSeconds(waitSeconds), Duration.ofMillis(200));
+        boolean finished = tasker.awaitFinished(ids, Duration.ofSeconds(waitSeconds), Duration.ofMillis(200));
         for (UUID id : ids) {
-          TaskSnapshot task = client.task(id).orElseThrow();
-          System.out.println("submit: task=" + id + " state=" + task.state().dbName());
+          Task task = tasker.task(id).orElseThrow();
+          System.out.println("submit: task=" + id + " state=" + task.state());
         }
         return finished ? 0 : 1;
       }
