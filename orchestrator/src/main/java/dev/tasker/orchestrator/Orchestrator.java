@@ -1,5 +1,6 @@
 package dev.tasker.orchestrator;
 
+import dev.tasker.orchestrator.internal.api.ApiServer;
 import dev.tasker.orchestrator.internal.cluster.Liveness;
 import dev.tasker.orchestrator.internal.cluster.OrchestratorRegistry;
 import dev.tasker.orchestrator.internal.deadlines.DeadlineSweeper;
@@ -89,6 +90,8 @@ public final class Orchestrator implements AutoCloseable {
   /** Null when retention_days is 0 (keep everything). */
   private Retention retention;
   private volatile OrchestratorRegistry peers;
+  /** Null when http_endpoint is off. */
+  private ApiServer http;
   private List<String> endpoints = List.of();
   private final List<Thread> threads = new java.util.ArrayList<>();
 
@@ -176,6 +179,15 @@ public final class Orchestrator implements AutoCloseable {
       startThread(retention, "tasker-retention");
     }
     startThread(peers, "tasker-orchestrator-heartbeat");
+    if (config.http().isPresent()) {
+      try {
+        http = new ApiServer(config.http().get(), config.apiTokens(),
+            new ApiServer.Sources(client, dataSource, this::readinessProblems, () -> "", () -> 0L), clock).start();
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
     log.info("orchestrator {} listening on {} with {} templates", orchestratorId, endpoints, templates.all().size());
     if (config.curve()) {
       log.info("CURVE: workers authenticate with keys listed in curve_authorized_keys_file ({} keys)",
@@ -270,6 +282,29 @@ public final class Orchestrator implements AutoCloseable {
     return state.get();
   }
 
+  /**
+   * The HTTP server's address ({@code http://127.0.0.1:8080}), with the port actually bound; empty
+   * when {@code http_endpoint} is off.
+   */
+  public java.util.Optional<String> httpUrl() {
+    return java.util.Optional.ofNullable(http).map(ApiServer::url);
+  }
+
+  private List<String> readinessProblems() {
+    List<String> problems = new java.util.ArrayList<>();
+    if (state.get() != State.RUNNING) {
+      problems.add("orchestrator: " + state.get().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    try (java.sql.Connection connection = dataSource.getConnection();
+        java.sql.Statement statement = connection.createStatement()) {
+      statement.setQueryTimeout(2);
+      statement.execute("SELECT 1");
+    } catch (java.sql.SQLException e) {
+      problems.add("database: " + e.getMessage());
+    }
+    return problems;
+  }
+
   /** Stops as described in the class documentation. Idempotent. */
   @Override
   public synchronized void close() {
@@ -282,6 +317,9 @@ public final class Orchestrator implements AutoCloseable {
       return;
     }
     try {
+      if (http != null) {
+        http.close();
+      }
       dispatcher.requestStop();
       dispatcher.awaitStopped(STOP_WAIT_MS);
       sweeper.requestStop();
