@@ -92,8 +92,9 @@ final class DatabaseAccess implements TaskerAccess {
 
   // Only what the commands print: the snapshot has no namespace, priority or edges of its own.
   private static Task task(TaskSnapshot task) {
-    return new Task(task.taskId(), task.template(), null, null, null, task.state().dbName(), task.context(), 0,
-        task.createdAt(), task.completedAt(), task.steps().stream().map(DatabaseAccess::step).toList(), List.of());
+    List<Step> steps = task.steps().stream().map(DatabaseAccess::step).toList();
+    return new Task(task.taskId(), task.template(), null, null, null, task.state().dbName(), task.context(), 0, null,
+        null, null, task.createdAt(), task.completedAt(), steps.size(), 0, steps, List.of());
   }
 
   private static Step step(StepSnapshot step) {

@@ -58,9 +58,11 @@ public record Step(
    * @param orchestratorId the orchestrator that sent it
    * @param state the batch's state
    * @param createdAt when it was sent
+   * @param attempt the step's attempt number in it
    * @param outcome what the worker reported for this step in it: {@code completed}, {@code failed},
    *     or {@code null} when nothing came back
    */
   public record Batch(
-      UUID batchId, String workerId, String orchestratorId, String state, Instant createdAt, String outcome) {}
+      UUID batchId, String workerId, String orchestratorId, String state, Instant createdAt, int attempt,
+      String outcome) {}
 }

@@ -20,8 +20,13 @@ import java.util.UUID;
  *     cancelled}
  * @param context the task's input
  * @param priority higher runs first
+ * @param initiator who asked for it, or {@code null}
+ * @param sourceSystem the system that asked, or {@code null}
+ * @param reason why, or {@code null}
  * @param createdAt when it was created
  * @param completedAt when it finished, else {@code null}
+ * @param totalSteps how many steps it has
+ * @param doneSteps how many of them are done (complete, resolved or cancelled)
  * @param steps its steps
  * @param edges its dependencies, parent to child
  */
@@ -34,8 +39,13 @@ public record Task(
     String state,
     JsonNode context,
     int priority,
+    String initiator,
+    String sourceSystem,
+    String reason,
     Instant createdAt,
     Instant completedAt,
+    int totalSteps,
+    int doneSteps,
     List<Step> steps,
     List<Edge> edges) {
 
