@@ -9,11 +9,18 @@ import dev.tasker.orchestrator.Discrepancy;
 import dev.tasker.orchestrator.OrchestratorConfig;
 import dev.tasker.orchestrator.OrchestratorSnapshot;
 import dev.tasker.orchestrator.StateCounts;
+import dev.tasker.orchestrator.StepState;
+import dev.tasker.orchestrator.TaskState;
 import dev.tasker.orchestrator.TaskerClient;
 import dev.tasker.orchestrator.TemplateRegistry;
 import dev.tasker.orchestrator.WorkerSnapshot;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +40,11 @@ import picocli.CommandLine.Option;
       "With --api URL (or TASKER_API_URL) through an orchestrator's HTTP API: counts and workers only."
     })
 final class StatusCommand implements Callable<Integer> {
+
+  private static final List<String> TASK_STATES =
+      Arrays.stream(TaskState.values()).map(TaskState::dbName).toList();
+  private static final List<String> STEP_STATES =
+      Arrays.stream(StepState.values()).map(StepState::dbName).toList();
 
   @Option(names = "--task", description = "Show this task and its steps.")
   UUID taskId;
@@ -61,8 +73,8 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
       }
       StateCounts counts = client.counts();
-      System.out.println("tasks: total=" + counts.totalTasks() + " " + format(counts.tasks()));
-      System.out.println("steps: total=" + counts.totalSteps() + " " + format(counts.steps()));
+      System.out.println("tasks: " + countsLine(byName(counts.tasks()), TASK_STATES));
+      System.out.println("steps: " + countsLine(byName(counts.steps()), STEP_STATES));
       BatchCounts batches = client.batchCounts();
       System.out.println("batches: " + batches.byState() + " reconciliation=" + batches.byReconciliation()
           + " discrepancies=" + batches.discrepancies());
@@ -93,8 +105,8 @@ final class StatusCommand implements Callable<Integer> {
         return showTask(tasker);
       }
       JsonNode overview = tasker.client().overview();
-      System.out.println("tasks: " + countsLine(overview.path("tasks")));
-      System.out.println("steps: " + countsLine(overview.path("steps")));
+      System.out.println("tasks: " + countsLine(byName(overview.path("tasks")), TASK_STATES));
+      System.out.println("steps: " + countsLine(byName(overview.path("steps")), STEP_STATES));
       for (Worker worker : tasker.client().workers()) {
         printWorker(worker.workerId(), worker.language(), worker.state(), worker.concurrency(), worker.lastHeartbeatAt(),
             worker.handlers());
@@ -129,21 +141,33 @@ final class StatusCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** {@code total=N state=n ...} from the overview's {@code {"state": count}}, as the database's line reads. */
-  static String countsLine(JsonNode byState) {
-    long total = 0;
-    StringBuilder text = new StringBuilder();
-    for (var entry : (Iterable<java.util.Map.Entry<String, JsonNode>>) byState::fields) {
-      total += entry.getValue().asLong();
-      text.append(' ').append(entry.getKey()).append('=').append(entry.getValue().asLong());
+  /**
+   * {@code total=N state=n ...}: the states in their lifecycle order (any the CLI does not know
+   * after them), so the database and the API print the same line.
+   */
+  static String countsLine(Map<String, Long> byState, List<String> order) {
+    StringBuilder text = new StringBuilder("total=" + byState.values().stream().mapToLong(Long::longValue).sum());
+    Map<String, Long> rest = new TreeMap<>(byState);
+    for (String state : order) {
+      Long n = rest.remove(state);
+      if (n != null) {
+        text.append(' ').append(state).append('=').append(n);
+      }
     }
-    return "total=" + total + text;
+    rest.forEach((state, n) -> text.append(' ').append(state).append('=').append(n));
+    return text.toString();
   }
 
-  private static String format(java.util.Map<? extends Enum<?>, Long> counts) {
-    StringBuilder text = new StringBuilder();
-    counts.forEach((state, n) -> text.append(state.name().toLowerCase()).append('=').append(n).append(' '));
-    return text.toString().trim();
+  private static Map<String, Long> byName(Map<? extends Enum<?>, Long> counts) {
+    Map<String, Long> names = new HashMap<>();
+    counts.forEach((state, n) -> names.put(state.name().toLowerCase(Locale.ROOT), n));
+    return names;
+  }
+
+  private static Map<String, Long> byName(JsonNode counts) {
+    Map<String, Long> names = new HashMap<>();
+    counts.fieldNames().forEachRemaining(state -> names.put(state, counts.get(state).asLong()));
+    return names;
   }
 
   private static String abbreviate(String text) {

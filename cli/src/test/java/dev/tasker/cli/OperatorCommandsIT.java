@@ -200,6 +200,8 @@ class OperatorCommandsIT {
     assertThat(status.out()).containsPattern("(?m)^tasks: total=\\d+ .*complete=\\d+")
         .containsPattern("(?m)^steps: total=\\d+ ")
         .containsPattern("(?m)^worker: \\S+ java state=active concurrency=\\d+ last_heartbeat=\\S+ handlers=\\[");
+    // Every other test here waits for its tasks to finish, so the counts hold still between the two runs.
+    assertThat(status.out().lines().limit(2)).containsExactlyElementsOf(onDatabase("status").out().lines().limit(2).toList());
     assertThat(discrepancies.exit()).isEqualTo(2);
     assertThat(discrepancies.err()).contains("--discrepancies cannot be used with --api");
     assertThat(missing.exit()).isEqualTo(1);
