@@ -54,9 +54,33 @@ module Tasker
       #
       # @raise [Tasker::ConfigurationError] naming the file, the line and what is wrong
       def read_key_lines(path)
+        keys_of(path, read_lines(path))
+      end
+
+      # [public_key, secret_key] of a secret key file.
+      def read_secret_key_file(path)
+        lines = read_lines(path)
+        # A public key is 40 characters of Z85 too: the header tasker keys generate writes tells them apart.
+        if lines.any? { |line| line.strip.start_with?(PUBLIC_HEADER) }
+          raise ConfigurationError, "#{path} holds a public key (its first line says '#{PUBLIC_HEADER}'); " \
+                                    "give the secret key file (NAME.key) here"
+        end
+        keys = keys_of(path, lines)
+        raise ConfigurationError, "#{path} must hold one secret key but holds #{keys.size}" unless keys.size == 1
+
+        [public_key_of(keys.first), keys.first]
+      end
+
+      def read_lines(path)
         raise ConfigurationError, "#{path} cannot be read (no such file)" unless File.exist?(path)
 
-        File.readlines(path, chomp: true).each_with_index.filter_map do |line, index|
+        File.readlines(path, chomp: true)
+      rescue SystemCallError => e
+        raise ConfigurationError, "#{path} cannot be read (#{e.class.name.split('::').last})"
+      end
+
+      def keys_of(path, lines)
+        lines.each_with_index.filter_map do |line, index|
           text = line.strip
           next if text.empty? || text.start_with?("#")
 
@@ -66,21 +90,6 @@ module Tasker
             raise ConfigurationError, "#{path} line #{index + 1}: #{e.message}"
           end
         end
-      rescue SystemCallError => e
-        raise ConfigurationError, "#{path} cannot be read (#{e.class.name.split('::').last})"
-      end
-
-      # [public_key, secret_key] of a secret key file.
-      def read_secret_key_file(path)
-        # A public key is 40 characters of Z85 too: the header tasker keys generate writes tells them apart.
-        if File.exist?(path) && File.foreach(path).any? { |line| line.strip.start_with?(PUBLIC_HEADER) }
-          raise ConfigurationError, "#{path} holds a public key (its first line says '#{PUBLIC_HEADER}'); " \
-                                    "give the secret key file (NAME.key) here"
-        end
-        keys = read_key_lines(path)
-        raise ConfigurationError, "#{path} must hold one secret key but holds #{keys.size}" unless keys.size == 1
-
-        [public_key_of(keys.first), keys.first]
       end
 
       def attach_curve_public

@@ -31,6 +31,7 @@ class ApiBadRequestsIT {
 
   private TaskerTestSystem system;
   private ApiHttp api;
+  private OpenApiSchemas schemas;
   private String finishedTask;
   private String completeStep;
   private String fingerprint;
@@ -46,6 +47,7 @@ class ApiBadRequestsIT {
         .httpEndpoint("127.0.0.1:0").apiTokens(List.of(READ), List.of(OPERATE)).build());
     system.worker(TestHandlers.all(), 4);
     api = new ApiHttp(system.orchestrator().httpUrl().orElseThrow());
+    schemas = new OpenApiSchemas(api);
     CreatedTask task = system.submit("linear", java.util.Map.of("start", 1));
     TaskSnapshot done = system.awaitFinished(task.taskId());
     finishedTask = task.taskId().toString();
@@ -189,6 +191,7 @@ class ApiBadRequestsIT {
         assertThat(answer.status()).as(answer.toString()).isEqualTo(request.status());
         assertThat(answer.contentType()).startsWith("application/problem+json");
         JsonNode problem = answer.json();
+        schemas.assertValid("Problem", problem);
         assertThat(problem.get("type").asText()).isEqualTo("urn:tasker:problem:" + request.type());
         assertThat(problem.get("status").asInt()).isEqualTo(request.status());
         assertThat(problem.get("title").asText()).isNotBlank();

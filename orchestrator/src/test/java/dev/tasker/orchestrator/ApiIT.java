@@ -25,6 +25,7 @@ class ApiIT {
 
   private TaskerTestSystem system;
   private ApiHttp api;
+  private OpenApiSchemas schemas;
 
   @BeforeAll
   void start() throws InterruptedException {
@@ -34,6 +35,7 @@ class ApiIT {
         .httpEndpoint("127.0.0.1:0").apiTokens(List.of(READ), List.of(OPERATE)).build());
     system.worker(TestHandlers.all(), 4);
     api = new ApiHttp(system.orchestrator().httpUrl().orElseThrow());
+    schemas = new OpenApiSchemas(api);
   }
 
   @AfterAll
@@ -61,6 +63,7 @@ class ApiIT {
     Answer again = api.post("/v1/tasks", body, OPERATE);
 
     assertThat(first.status()).as(first.toString()).isEqualTo(201);
+    schemas.assertValid("Created", first.json());
     assertThat(first.json().get("created").asBoolean()).isTrue();
     assertThat(first.json().get("step_count").asInt()).isEqualTo(3);
     assertThat(first.json().get("template").asText()).isEqualTo("tests/linear:1.0.0");
@@ -93,6 +96,7 @@ class ApiIT {
 
     JsonNode task = awaitTask(taskId, "complete");
 
+    schemas.assertValid("Task", task);
     assertThat(task.get("template").asText()).isEqualTo("tests/linear:1.0.0");
     assertThat(task.get("context").get("start").asLong()).isEqualTo(start);
     assertThat(task.get("initiator").asText()).isEqualTo("api-it");
@@ -138,6 +142,7 @@ class ApiIT {
       JsonNode page = api.get("/v1/tasks?namespace=tests&name=linear&limit=2" + (after == null ? "" : "&after=" + after),
           READ).json();
       assertThat(page.get("tasks").size()).isLessThanOrEqualTo(2);
+      schemas.assertValid("TaskPage", page);
       page.get("tasks").forEach(task -> seen.add(task.get("task_id").asText()));
       after = page.get("next").isNull() ? null : page.get("next").asText();
     } while (after != null);
@@ -167,6 +172,9 @@ class ApiIT {
     Answer retried = api.post("/v1/steps/" + gateId + "/retry", null, OPERATE);
 
     assertThat(letters.findValuesAsText("step_id")).contains(gateId);
+    letters.forEach(letter -> schemas.assertValid("DeadLetter", letter));
+    schemas.assertValid("StepDetail", step);
+    schemas.assertValid("StepDetail", retried.json());
     assertThat(step.get("state").asText()).isEqualTo("error");
     assertThat(step.get("last_error").get("error_type").asText()).isEqualTo("gate_closed");
     assertThat(step.get("input").get("n").asText()).isNotBlank();
@@ -206,6 +214,7 @@ class ApiIT {
 
     assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
     assertThat(cancelled.json().get("state").asText()).isEqualTo("cancelled");
+    schemas.assertValid("Task", cancelled.json());
     assertThat(cancelled.json().get("steps").findValuesAsText("state")).contains("cancelled");
   }
 
@@ -217,6 +226,10 @@ class ApiIT {
     JsonNode pinned = api.get("/v1/templates/tests/linear?version=1.0.0", READ).json();
     JsonNode overview = api.get("/v1/overview", READ).json();
 
+    workers.forEach(worker -> schemas.assertValid("Worker", worker));
+    templates.forEach(template -> schemas.assertValid("TemplateSummary", template));
+    schemas.assertValid("Template", linear);
+    schemas.assertValid("Overview", overview);
     assertThat(workers.findValuesAsText("state")).contains("active");
     assertThat(workers.get(0).get("handlers").toString()).contains("tests.add_one");
     assertThat(workers.get(0).get("language").asText()).isEqualTo("java");

@@ -90,8 +90,9 @@ public final class CurveKeys {
    * @throws IllegalArgumentException naming the file and what is wrong with it
    */
   public static CurveKeyPair readSecretKeyFile(Path file) {
-    refuseIfHeaderSays(file, PUBLIC_HEADER, "public key", "secret key file (NAME.key)");
-    return CurveKeyPair.fromSecretKey(readSingleKey(file, "secret key"));
+    List<String> lines = readLines(file);
+    refuseIfHeaderSays(file, lines, PUBLIC_HEADER, "public key", "secret key file (NAME.key)");
+    return CurveKeyPair.fromSecretKey(singleKey(file, lines, "secret key"));
   }
 
   /**
@@ -100,8 +101,9 @@ public final class CurveKeys {
    * @throws IllegalArgumentException naming the file and what is wrong with it
    */
   public static String readPublicKeyFile(Path file) {
-    refuseIfHeaderSays(file, SECRET_HEADER, "secret key", "public key file (NAME.pub)");
-    return readSingleKey(file, "public key");
+    List<String> lines = readLines(file);
+    refuseIfHeaderSays(file, lines, SECRET_HEADER, "secret key", "public key file (NAME.pub)");
+    return singleKey(file, lines, "public key");
   }
 
   /**
@@ -109,20 +111,12 @@ public final class CurveKeys {
    * taken as the right one (a worker would start with a key pair it does not own, or a secret key
    * would be passed around as a public one). The header {@code tasker keys generate} writes tells.
    */
-  private static void refuseIfHeaderSays(Path file, String header, String holds, String wanted) {
-    for (String line : readLinesOrEmpty(file)) {
+  private static void refuseIfHeaderSays(Path file, List<String> lines, String header, String holds, String wanted) {
+    for (String line : lines) {
       if (line.strip().startsWith(header)) {
         throw new IllegalArgumentException(file + " holds a " + holds + " (its first line says '" + header
             + "'); give the " + wanted + " here");
       }
-    }
-  }
-
-  private static List<String> readLinesOrEmpty(Path file) {
-    try {
-      return Files.readAllLines(file);
-    } catch (IOException e) {
-      return List.of(); // readKeyLines reports it
     }
   }
 
@@ -132,13 +126,19 @@ public final class CurveKeys {
    * @throws IllegalArgumentException naming the file, the line and what is wrong with it
    */
   public static List<String> readKeyLines(Path file) {
-    List<String> lines;
+    return keys(file, readLines(file));
+  }
+
+  private static List<String> readLines(Path file) {
     try {
-      lines = Files.readAllLines(file);
+      return Files.readAllLines(file);
     } catch (IOException e) {
       throw new IllegalArgumentException(file + " cannot be read ("
           + (Files.exists(file) ? e.getClass().getSimpleName() + ": " + e.getMessage() : "no such file") + ")");
     }
+  }
+
+  private static List<String> keys(Path file, List<String> lines) {
     List<String> keys = new java.util.ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
@@ -155,8 +155,8 @@ public final class CurveKeys {
     return keys;
   }
 
-  private static String readSingleKey(Path file, String what) {
-    List<String> keys = readKeyLines(file);
+  private static String singleKey(Path file, List<String> lines, String what) {
+    List<String> keys = keys(file, lines);
     if (keys.size() != 1) {
       throw new IllegalArgumentException(file + " must hold one " + what + " but holds " + keys.size());
     }

@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.zeromq.ZContext;
 
 /**
@@ -122,6 +123,8 @@ public final class WorkerLoop implements Runnable {
 
   @Override
   public void run() {
+    // Every line this thread logs is about this worker: the JSON log format carries the id as a field.
+    MDC.put(StepLogContext.WORKER_ID, settings.workerId());
     try {
       long now = now();
       for (String endpoint : settings.endpoints()) {
@@ -147,6 +150,7 @@ public final class WorkerLoop implements Runnable {
       poller.close();
       sessions.close();
       wakeup.close();
+      MDC.remove(StepLogContext.WORKER_ID);
       stopped.countDown();
     }
   }

@@ -1,5 +1,6 @@
 package dev.tasker.orchestrator.internal.results;
 
+import dev.tasker.orchestrator.internal.LogIds;
 import dev.tasker.orchestrator.TaskerDatabaseException;
 import dev.tasker.orchestrator.internal.cluster.Liveness;
 import dev.tasker.orchestrator.internal.db.Transactions;
@@ -224,7 +225,9 @@ public final class ResultApplier implements Runnable, InboundSink {
           continue;
         }
         if (events.size() == 1) {
-          log.error("could not apply {}: {}", describe(events.get(0)), e.getMessage(), e);
+          try (LogIds ids = idsOf(events.get(0))) {
+            log.error("could not apply {}: {}", describe(events.get(0)), e.getMessage(), e);
+          }
           return;
         }
         log.warn("applying {} results together failed ({}); applying them one by one", events.size(), e.getMessage());
@@ -352,7 +355,9 @@ public final class ResultApplier implements Runnable, InboundSink {
             partials.getOrDefault(worker, List.of()), completions.getOrDefault(worker, List.of())));
       } catch (RuntimeException e) {
         // The results are stored; a worker that misses an ACK sends them again and gets another.
-        log.warn("could not acknowledge results to worker {}: {}", worker, e.getMessage());
+        try (LogIds ids = LogIds.worker(worker)) {
+          log.warn("could not acknowledge results to worker {}: {}", worker, e.getMessage());
+        }
       }
     }
   }
@@ -370,6 +375,17 @@ public final class ResultApplier implements Runnable, InboundSink {
       }
     }
     return false;
+  }
+
+  /** The batch and worker of a result, for the MDC of a line about it. */
+  private static LogIds idsOf(InboundEvent event) {
+    if (event instanceof ResultReceived result && result.message() instanceof PartialResult partial) {
+      return LogIds.batch(partial.batchId(), result.senderWorkerId());
+    }
+    if (event instanceof ResultReceived result && result.message() instanceof BatchCompletion completion) {
+      return LogIds.batch(completion.batchId(), result.senderWorkerId());
+    }
+    return LogIds.worker(null);
   }
 
   private static String describe(InboundEvent event) {

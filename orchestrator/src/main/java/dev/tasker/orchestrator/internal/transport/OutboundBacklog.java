@@ -1,5 +1,6 @@
 package dev.tasker.orchestrator.internal.transport;
 
+import dev.tasker.orchestrator.internal.LogIds;
 import dev.tasker.protocol.Frames;
 import dev.tasker.protocol.JsonCodec;
 import dev.tasker.protocol.Message;
@@ -132,7 +133,9 @@ final class OutboundBacklog {
           message.identity() == null ? "worker " + message.workerId() : registry.describe(message.identity()), reason);
       return;
     }
-    log.warn("batch {} could not be sent to worker {}: {}", message.batchId(), message.workerId(), reason);
+    try (LogIds ids = LogIds.batch(message.batchId(), message.workerId())) {
+      log.warn("batch {} could not be sent to worker {}: {}", message.batchId(), message.workerId(), reason);
+    }
     registry.byWorkerId(message.workerId()).ifPresent(s -> {
       s.markUnreachable();
       s.releaseBatch(message.batchId());

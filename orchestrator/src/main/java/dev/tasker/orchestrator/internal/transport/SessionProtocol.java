@@ -1,5 +1,6 @@
 package dev.tasker.orchestrator.internal.transport;
 
+import dev.tasker.orchestrator.internal.LogIds;
 import dev.tasker.protocol.BatchCompletion;
 import dev.tasker.protocol.Credit;
 import dev.tasker.protocol.Encodings;
@@ -123,13 +124,17 @@ final class SessionProtocol {
       session.setCredit(credit.credit());
       wakeDispatcher.run();
     } else if (message instanceof Goodbye) {
-      log.info("worker {} is draining ({} steps held)", session.workerId(), session.heldSteps());
+      try (LogIds ids = LogIds.worker(session.workerId())) {
+        log.info("worker {} is draining ({} steps held)", session.workerId(), session.heldSteps());
+      }
       session.startDraining();
       sink.accept(new InboundEvent.WorkerDraining(session.workerId(), clock.instant()));
       // The dispatcher answers, so that its answer follows every batch it has already queued.
       wakeDispatcher.run();
     } else if (message instanceof ProtocolError error) {
-      log.warn("worker {} refused a message: {} {}", session.workerId(), error.code().wireName(), error.message());
+      try (LogIds ids = LogIds.worker(session.workerId())) {
+        log.warn("worker {} refused a message: {} {}", session.workerId(), error.code().wireName(), error.message());
+      }
     }
   }
 
@@ -173,7 +178,9 @@ final class SessionProtocol {
     if (version == null) {
       String reason = "no common protocol version: worker offered " + hello.protocolVersions()
           + ", orchestrator speaks " + ProtocolVersion.SUPPORTED;
-      log.warn("rejected worker {}: {}", hello.workerId(), reason);
+      try (LogIds ids = LogIds.worker(hello.workerId())) {
+        log.warn("rejected worker {}: {}", hello.workerId(), reason);
+      }
       outbound.send(identity, new Reject(hello.workerId(), reason, ProtocolVersion.SUPPORTED));
       return;
     }
@@ -181,7 +188,9 @@ final class SessionProtocol {
     if (encoding == null) {
       String reason = "no common encoding: worker offered " + hello.encodings() + ", orchestrator speaks "
           + settings.encodings();
-      log.warn("rejected worker {}: {}", hello.workerId(), reason);
+      try (LogIds ids = LogIds.worker(hello.workerId())) {
+        log.warn("rejected worker {}: {}", hello.workerId(), reason);
+      }
       outbound.send(identity, new Reject(hello.workerId(), reason, ProtocolVersion.SUPPORTED));
       return;
     }
@@ -190,8 +199,10 @@ final class SessionProtocol {
     outbound.send(identity, new Welcome(hello.workerId(), settings.orchestratorId(), version, encoding,
         settings.heartbeatIntervalMs(), settings.peers().get()));
     if (!known) {
-      log.info("worker {} ({}) registered: handlers {}, credit {}, encoding {}",
-          hello.workerId(), hello.language(), hello.handlers(), hello.concurrency(), encoding);
+      try (LogIds ids = LogIds.worker(hello.workerId())) {
+        log.info("worker {} ({}) registered: handlers {}, credit {}, encoding {}",
+            hello.workerId(), hello.language(), hello.handlers(), hello.concurrency(), encoding);
+      }
     }
     sink.accept(new InboundEvent.WorkerRegistered(hello, version, encoding, clock.instant()));
     if (hello.heldBatches() != null) {
@@ -244,11 +255,13 @@ final class SessionProtocol {
       if (reading && now - session.lastSeenNanos() > deadAfter) {
         registry.remove(session);
         boolean dead = !session.draining() || session.heldSteps() > 0;
-        if (dead) {
-          log.warn("worker {} missed its heartbeats for {} ms: declared dead with {} steps held",
-              session.workerId(), TimeUnit.NANOSECONDS.toMillis(now - session.lastSeenNanos()), session.heldSteps());
-        } else {
-          log.info("worker {} left", session.workerId());
+        try (LogIds ids = LogIds.worker(session.workerId())) {
+          if (dead) {
+            log.warn("worker {} missed its heartbeats for {} ms: declared dead with {} steps held",
+                session.workerId(), TimeUnit.NANOSECONDS.toMillis(now - session.lastSeenNanos()), session.heldSteps());
+          } else {
+            log.info("worker {} left", session.workerId());
+          }
         }
         sink.accept(new InboundEvent.WorkerGone(session.workerId(), dead, at));
         wakeDispatcher.run();
