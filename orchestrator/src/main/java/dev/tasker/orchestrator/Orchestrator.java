@@ -6,6 +6,8 @@ import dev.tasker.orchestrator.internal.deadlines.DeadlineSweeper;
 import dev.tasker.orchestrator.internal.dispatch.BatchDispatcher;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSignal;
+import dev.tasker.orchestrator.internal.metrics.Readiness;
+import dev.tasker.orchestrator.internal.metrics.TaskerMetrics;
 import dev.tasker.orchestrator.internal.notify.PeerNotifier;
 import dev.tasker.orchestrator.internal.notify.ReadyListener;
 import dev.tasker.orchestrator.internal.results.ApplierRouting;
@@ -79,6 +81,8 @@ public final class Orchestrator implements AutoCloseable {
   private final WorkerRegistry registry = new WorkerRegistry();
   private final DispatchSignal signal = new DispatchSignal();
   private final TaskerClient client;
+  private final TaskerMetrics metrics = new TaskerMetrics();
+  private final Readiness readiness;
   private RouterGateway gateway;
   private ZapHandler zap;
   private BatchDispatcher dispatcher;
@@ -89,7 +93,7 @@ public final class Orchestrator implements AutoCloseable {
   /** Null when retention_days is 0 (keep everything). */
   private Retention retention;
   private volatile OrchestratorRegistry peers;
-  private List<String> endpoints = List.of();
+  private volatile List<String> endpoints = List.of();
   private final List<Thread> threads = new java.util.ArrayList<>();
 
   private Orchestrator(Builder builder) {
@@ -101,6 +105,7 @@ public final class Orchestrator implements AutoCloseable {
     this.context = ownsContext ? new ZContext() : builder.context;
     this.migrate = builder.migrate;
     this.client = new TaskerClient(dataSource, templates, signal::wake);
+    this.readiness = new Readiness(dataSource, () -> state.get() == State.RUNNING && !endpoints.isEmpty());
   }
 
   /** A builder; {@link Builder#dataSource} is required. */
@@ -122,6 +127,9 @@ public final class Orchestrator implements AutoCloseable {
       TaskerSchema.migrate(dataSource);
     }
     client.registerTemplates();
+    metrics.bindJvm();
+    metrics.bindDatabase(dataSource);
+    metrics.bindWorkers(registry);
     Backoff backoff = new Backoff(new Random());
     Liveness self = new Liveness(orchestratorId, config.heartbeatIntervalMs() * config.heartbeatLiveness());
     DispatchSettings dispatch = new DispatchSettings(config.batchSize(), config.maxStepsPerRound(),
@@ -133,10 +141,13 @@ public final class Orchestrator implements AutoCloseable {
           delayMs -> dispatcher.retryScheduled(delayMs), config.maxResultsPerTransaction(),
           Math.max(1, config.maxQueuedResults() / applierCount),
           self, (workerId, ack) -> gateway.sendToWorker(workerId, ack),
-          new ResultApplier.ChildDispatch(registry, dispatch, round -> round.send(gateway),
-              inMillis -> sweeper.deadlineSet(inMillis), () -> dispatcher.stepsReady(), () -> dispatcher.creditFreed())));
+          new ResultApplier.ChildDispatch(registry, dispatch, round -> round.send(gateway, metrics),
+              inMillis -> sweeper.deadlineSet(inMillis), () -> dispatcher.stepsReady(), () -> dispatcher.creditFreed()),
+          metrics));
     }
     applier = new ApplierRouting(appliers);
+    List<ResultApplier> counted = appliers;
+    metrics.bindApplierBacklog(() -> counted.stream().mapToInt(ResultApplier::backlog).sum());
     TransportSettings transport = new TransportSettings(config.endpoints(), config.heartbeatIntervalMs(),
         config.heartbeatLiveness(), config.sendHighWaterMark(), config.receiveHighWaterMark(),
         config.maxMessageBytes(), orchestratorId, config.encodings(), this::livePeers,
@@ -160,9 +171,10 @@ public final class Orchestrator implements AutoCloseable {
     peers.register();
     long grace = config.heartbeatIntervalMs() * (config.heartbeatLiveness() + 1);
     sweeper = new DeadlineSweeper(dataSource, backoff, self, signal::wake,
-        delayMs -> dispatcher.retryScheduled(delayMs), config.heartbeatIntervalMs(), grace, config.sweepIntervalMs());
+        delayMs -> dispatcher.retryScheduled(delayMs), config.heartbeatIntervalMs(), grace, config.sweepIntervalMs(),
+        metrics);
     dispatcher = new BatchDispatcher(dataSource, registry, gateway, signal, dispatch, sweeper::deadlineSet,
-        new PeerNotifier(dataSource, orchestratorId, () -> peers.peers().size() > 1));
+        new PeerNotifier(dataSource, orchestratorId, () -> peers.peers().size() > 1), metrics);
     listener = new ReadyListener(dataSource, orchestratorId, signal::wake);
     for (int i = 0; i < appliers.size(); i++) {
       startThread(appliers.get(i), appliers.size() == 1 ? "tasker-result-applier" : "tasker-result-applier-" + i);
@@ -172,7 +184,7 @@ public final class Orchestrator implements AutoCloseable {
     startThread(listener, "tasker-ready-listener");
     startThread(sweeper, "tasker-deadline-sweeper");
     if (config.retentionDays() > 0) {
-      retention = new Retention(dataSource, config.retentionDays());
+      retention = new Retention(dataSource, config.retentionDays(), metrics);
       startThread(retention, "tasker-retention");
     }
     startThread(peers, "tasker-orchestrator-heartbeat");
@@ -265,6 +277,22 @@ public final class Orchestrator implements AutoCloseable {
     return handler.authorizedCount();
   }
 
+  /**
+   * This orchestrator's meters, for the HTTP server's {@code /metrics} ({@link TaskerMetrics#scrape()}).
+   * Internal: the type is not supported API.
+   */
+  public TaskerMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * This orchestrator's readiness checks, for the HTTP server's {@code /health/ready} ({@link
+   * Readiness#ready()}). Internal: the type is not supported API.
+   */
+  public Readiness readiness() {
+    return readiness;
+  }
+
   /** The current lifecycle state. */
   public State state() {
     return state.get();
@@ -278,6 +306,8 @@ public final class Orchestrator implements AutoCloseable {
       if (previous == State.NEW) {
         state.set(State.STOPPED);
         closeContext();
+        readiness.close();
+        metrics.close();
       }
       return;
     }
@@ -314,6 +344,8 @@ public final class Orchestrator implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       closeContext();
+      readiness.close();
+      metrics.close();
       state.set(State.STOPPED);
       log.info("orchestrator {} stopped", orchestratorId);
     }
