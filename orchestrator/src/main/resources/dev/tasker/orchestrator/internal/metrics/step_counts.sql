@@ -1,6 +1,7 @@
--- Steps ready, waiting for a retry and in progress, by handler. Each branch reads only the partial
--- index of its state (workflow_steps_ready_idx, _retry_idx, _in_progress_idx), so the cost grows
--- with the steps in that state, never with the table.
+-- Steps ready, waiting for a retry and in progress, by handler. Each branch reads only a partial
+-- index holding just its state's steps (workflow_steps_ready_idx, _retry_idx, and for in_progress
+-- _attempt_deadline_idx: attempt_deadline is set exactly while a step is in progress), so the cost
+-- grows with the steps in that state, never with the table.
 SELECT 'ready' AS state, handler, count(*)
   FROM tasker.workflow_steps
  WHERE state = 'pending' AND unmet_dependencies = 0
@@ -13,5 +14,5 @@ SELECT 'waiting_for_retry', handler, count(*)
 UNION ALL
 SELECT 'in_progress', handler, count(*)
   FROM tasker.workflow_steps
- WHERE state = 'in_progress'
+ WHERE attempt_deadline IS NOT NULL AND state = 'in_progress'
  GROUP BY handler
