@@ -32,14 +32,15 @@ import picocli.CommandLine.Option;
       "The orchestrator runs in this process, workers over TCP (in this process too,",
       "or as processes with --worker-processes).",
       "After an unmeasured warm-up, the phases, one line each:",
-      "  create        tasks created one at a time (--creates), then in bulk",
+      "  create        tasks created one at a time (--creates), then as many through",
+      "                the HTTP API (POST /v1/tasks), then in bulk",
       "  drain_single  single-step tasks queued first, then the workers start",
       "  drain_dag     diamond tasks (fan-out and fan-in), the same way",
       "  saturation    the hops of drain_dag while it drains",
       "  latency       4-step linear tasks one at a time at idle",
       "A hop is a parent step's end to its child's start. Then one summary line:",
       "  bench: drain_single_steps_per_s= drain_dag_steps_per_s=",
-      "  hop_p50_ms= hop_p99_ms= task4_p50_ms= create_p50_ms=",
+      "  hop_p50_ms= hop_p99_ms= task4_p50_ms= create_p50_ms= api_create_p50_ms=",
       "  bulk_create_per_s= saturation_hop_p50_ms=",
       "(hop_* and task4_* there are the latency phase's).",
       "With --backlog N: the warm-up, then N single-step tasks drained, with",
@@ -96,6 +97,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--database-url", description = "Database to use instead of TASKER_DATABASE_URL or the embedded one.")
   String databaseUrl;
 
+  @Option(names = "--http-endpoint", defaultValue = "127.0.0.1:0",
+      description = "Where the first orchestrator's HTTP API listens, or off to measure without it"
+          + " (default: ${DEFAULT-VALUE}, any free port).")
+  String httpEndpoint;
+
   private final String run = Ids.newId().toString();
   private int workerGeneration;
   private LocalSystem system;
@@ -104,11 +110,12 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     checkOptions();
-    try (LocalSystem started = LocalSystem.start(databaseUrl, TEMPLATES, batchSize, orchestrators)) {
+    try (LocalSystem started = LocalSystem.start(databaseUrl, TEMPLATES, batchSize, orchestrators, httpEndpoint)) {
       system = started;
       readings = new BenchReadings(system.pool);
       System.out.println("bench: database " + system.database.description());
-      System.out.println("bench: orchestrators " + orchestrators + " at " + system.endpoints());
+      System.out.println("bench: orchestrators " + orchestrators + " at " + system.endpoints() + ", HTTP "
+          + system.orchestrator.httpUrl().orElse("off"));
       warmUp();
       return backlog > 0 ? backlogRun() : phases();
     }
@@ -161,18 +168,24 @@ final class BenchCommand implements Callable<Integer> {
   private int phases() throws Exception {
     String singleTag = tag("drain_single");
     double[] createMs = createOneByOne("single_step", singleTag, creates);
+    String url = system.orchestrator.httpUrl().orElse(null);
+    double[] apiCreateMs = url == null ? new double[0]
+        : BenchApiCreates.createOneByOne(url, run, singleTag, creates, creates);
     long bulkStarted = System.nanoTime();
-    UUID lastSingle = createInBulk("single_step", singleTag, single, creates);
+    UUID lastSingle = createInBulk("single_step", singleTag, single, creates + apiCreateMs.length);
     double bulkPerSecond = single / ((System.nanoTime() - bulkStarted) / 1e9);
-    print("bench: phase=create creates=%d create_p50_ms=%.2f create_p99_ms=%.2f bulk_tasks=%d bulk_create_per_s=%.0f",
-        creates, percentile(createMs, 50), percentile(createMs, 99), single, bulkPerSecond);
+    print("bench: phase=create creates=%d create_p50_ms=%.2f create_p99_ms=%.2f api_create_p50_ms=%s"
+            + " api_create_p99_ms=%s bulk_tasks=%d bulk_create_per_s=%.0f",
+        creates, percentile(createMs, 50), percentile(createMs, 99), apiFigure(apiCreateMs, 50),
+        apiFigure(apiCreateMs, 99), single, bulkPerSecond);
 
+    int singleTasks = creates + apiCreateMs.length + single;
     Drain drainSingle;
     try (BenchWorkers running = startWorkers()) {
-      drainSingle = drain("drain_single", singleTag, creates + single, lastSingle, running);
+      drainSingle = drain("drain_single", singleTag, singleTasks, lastSingle, running);
     }
     print("bench: phase=drain_single tasks=%d steps=%d elapsed_ms=%d steps_per_s=%.0f not_complete=%d",
-        creates + single, drainSingle.steps(), drainSingle.elapsedMicros() / 1000, drainSingle.stepsPerSecond(),
+        singleTasks, drainSingle.steps(), drainSingle.elapsedMicros() / 1000, drainSingle.stepsPerSecond(),
         drainSingle.notComplete());
 
     String dagTag = tag("drain_dag");
@@ -194,9 +207,11 @@ final class BenchCommand implements Callable<Integer> {
         percentile(light.hopMs(), 50), percentile(light.hopMs(), 99), percentile(light.firstStartMs(), 50));
 
     print("bench: drain_single_steps_per_s=%.0f drain_dag_steps_per_s=%.0f hop_p50_ms=%.2f hop_p99_ms=%.2f"
-            + " task4_p50_ms=%.2f create_p50_ms=%.2f bulk_create_per_s=%.0f saturation_hop_p50_ms=%.2f",
+            + " task4_p50_ms=%.2f create_p50_ms=%.2f api_create_p50_ms=%s bulk_create_per_s=%.0f"
+            + " saturation_hop_p50_ms=%.2f",
         drainSingle.stepsPerSecond(), drainDag.stepsPerSecond(), percentile(light.hopMs(), 50),
-        percentile(light.hopMs(), 99), percentile(light.endToEndMs(), 50), percentile(createMs, 50), bulkPerSecond,
+        percentile(light.hopMs(), 99), percentile(light.endToEndMs(), 50), percentile(createMs, 50),
+        apiFigure(apiCreateMs, 50), bulkPerSecond,
         percentile(saturation, 50));
     return outcome(drainSingle.notComplete() + drainDag.notComplete());
   }
@@ -342,6 +357,11 @@ final class BenchCommand implements Callable<Integer> {
         .sourceSystem("tasker-bench")
         .reason(tag)
         .build();
+  }
+
+  /** A percentile of the API phase, or n/a when the HTTP server is off. */
+  private static String apiFigure(double[] millis, int percentile) {
+    return millis.length == 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f", percentile(millis, percentile));
   }
 
   private String tag(String phase) {

@@ -54,6 +54,14 @@ final class DemoCommand implements Callable<Integer> {
       description = "Start a Ruby worker: auto (when Ruby and its gems are installed), yes or no (default: ${DEFAULT-VALUE}).")
   String ruby;
 
+  @Option(names = "--stay",
+      description = "After the summary, keep everything running (dashboard, API, workers) until Ctrl-C.")
+  boolean stay;
+
+  @Option(names = "--http-endpoint", defaultValue = OrchestratorConfig.DEFAULT_HTTP_ENDPOINT,
+      description = "Where the API and dashboard listen, or off (default: ${DEFAULT-VALUE}; a free port when it is taken).")
+  String httpEndpoint;
+
   @Option(names = "--concurrency", defaultValue = "16", description = "Steps each worker runs at once (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
@@ -68,19 +76,34 @@ final class DemoCommand implements Callable<Integer> {
     String run = Ids.newId().toString();
     Path logs = Path.of(".tasker", "demo");
     System.out.println("Tasker demo " + run);
-    try (LocalSystem system =
-        LocalSystem.start(databaseUrl, ExampleTemplates.ALL, OrchestratorConfig.DEFAULT_BATCH_SIZE)) {
+    try (LocalSystem system = LocalSystem.start(databaseUrl, ExampleTemplates.ALL,
+        OrchestratorConfig.DEFAULT_BATCH_SIZE, 1, LocalPorts.freeOrAny(httpEndpoint))) {
       System.out.println("  database:     " + system.database.description());
       Orchestrator orchestrator = system.orchestrator;
       System.out.println("  orchestrator: " + orchestrator.tcpEndpoint());
+      orchestrator.httpUrl().ifPresent(url -> System.out.println("  dashboard:    " + url + "/  (API: " + url
+          + "/v1, metrics: " + url + "/metrics)"));
       try (WorkerProcesses processes =
           WorkerProcesses.start(workers, orchestrator.tcpEndpoint(), concurrency, "demo-" + run.substring(24) + "-", logs)) {
         System.out.println("  workers:      " + workers + " Java worker processes, logs in " + logs);
         int mixed = startRubyWorker(processes, orchestrator.tcpEndpoint(), "demo-" + run.substring(24) + "-ruby-1", logs);
         awaitWorkers(orchestrator, processes);
-        return runWorkload(orchestrator.client(), run, mixed);
+        int status = runWorkload(orchestrator.client(), run, mixed);
+        if (stay) {
+          stayUntilStopped(orchestrator);
+        }
+        return status;
       }
     }
+  }
+
+  private static void stayUntilStopped(Orchestrator orchestrator) throws InterruptedException {
+    java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+    Signals.onTerminate(stop::countDown);
+    System.out.println("staying up (--stay): " + orchestrator.httpUrl().map(url -> "dashboard at " + url + "/, ")
+        .orElse("") + "workers connected; Ctrl-C stops everything");
+    stop.await();
+    System.out.println("stopping");
   }
 
   /** @return how many mixed Java+Ruby tasks to run: {@link #polyglot}, or 0 without a Ruby worker */

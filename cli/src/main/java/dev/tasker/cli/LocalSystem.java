@@ -26,7 +26,8 @@ final class LocalSystem implements AutoCloseable {
   private final List<Orchestrator> others = new ArrayList<>();
   private final List<HikariDataSource> otherPools = new ArrayList<>();
 
-  private LocalSystem(String databaseUrl, List<String> templateResources, int batchSize, int orchestrators) {
+  private LocalSystem(String databaseUrl, List<String> templateResources, int batchSize, int orchestrators,
+      String httpEndpoint) {
     // The orchestrator's TASKER_* settings apply here too (so a bench can be tuned like a deployment),
     // except where this system needs its own: a free loopback port and the batch size asked. They
     // are checked before the database starts. The pool, shared with this process's clients, is
@@ -35,7 +36,11 @@ final class LocalSystem implements AutoCloseable {
     environment.put("TASKER_ENDPOINTS", "tcp://127.0.0.1:0");
     environment.putIfAbsent("TASKER_POOL_SIZE", String.valueOf(POOL_SIZE));
     environment.put("TASKER_BATCH_SIZE", String.valueOf(batchSize));
+    // Only the first orchestrator serves HTTP: the others would all want the same port.
+    environment.putIfAbsent("TASKER_HTTP_ENDPOINT", httpEndpoint);
     OrchestratorConfig config = OrchestratorConfig.load(null, environment);
+    environment.put("TASKER_HTTP_ENDPOINT", OrchestratorConfig.HTTP_OFF);
+    OrchestratorConfig othersConfig = OrchestratorConfig.load(null, environment);
     database = Databases.externalOrEmbedded(databaseUrl);
     pool = ConnectionPools.open(database.settings(), config.poolSize(), "tasker-local");
     TemplateRegistry templates = TemplateRegistry.fromResources(getClass().getClassLoader(), templateResources, null);
@@ -44,7 +49,7 @@ final class LocalSystem implements AutoCloseable {
       for (int i = 2; i <= orchestrators; i++) {
         HikariDataSource otherPool = ConnectionPools.open(database.settings(), config.poolSize(), "tasker-local-" + i);
         otherPools.add(otherPool);
-        others.add(Orchestrator.builder().config(config).dataSource(otherPool).templates(templates)
+        others.add(Orchestrator.builder().config(othersConfig).dataSource(otherPool).templates(templates)
             .migrateOnStart(false).build().start());
       }
     } catch (RuntimeException e) {
@@ -53,13 +58,14 @@ final class LocalSystem implements AutoCloseable {
     }
   }
 
-  static LocalSystem start(String databaseUrl, List<String> templateResources, int batchSize) {
-    return new LocalSystem(databaseUrl, templateResources, batchSize, 1);
-  }
-
-  /** With {@code orchestrators} orchestrators (at least 1) on the same database. */
-  static LocalSystem start(String databaseUrl, List<String> templateResources, int batchSize, int orchestrators) {
-    return new LocalSystem(databaseUrl, templateResources, batchSize, orchestrators);
+  /**
+   * With {@code orchestrators} orchestrators (at least 1) on the same database; the first serves
+   * HTTP on {@code httpEndpoint} ({@code off}, or {@code host:port}) unless TASKER_HTTP_ENDPOINT
+   * says otherwise.
+   */
+  static LocalSystem start(String databaseUrl, List<String> templateResources, int batchSize, int orchestrators,
+      String httpEndpoint) {
+    return new LocalSystem(databaseUrl, templateResources, batchSize, orchestrators, httpEndpoint);
   }
 
   /** Every orchestrator's TCP endpoint, comma-separated, as workers take them. */

@@ -29,7 +29,9 @@ import picocli.CommandLine.Option;
       "Endpoints other hosts can reach (tcp://0.0.0.0:PORT) need CURVE",
       "  (--curve-secret-key-file and --curve-authorized-keys-file: encryption,",
       "  and only listed workers get in) or --allow-insecure. SIGHUP reloads",
-      "  the authorized keys file."
+      "  the authorized keys file.",
+      "HTTP API, health, metrics and dashboard: http://127.0.0.1:8080/ unless",
+      "  --http-endpoint says otherwise (off turns it off); docs/api.md."
     })
 final class OrchestratorCommand implements Callable<Integer> {
 
@@ -59,6 +61,11 @@ final class OrchestratorCommand implements Callable<Integer> {
       + " one per line, # comments (the curve_authorized_keys_file setting); reloaded on SIGHUP.")
   Path curveAuthorizedKeysFile;
 
+  @Option(names = "--http-endpoint", paramLabel = "HOST:PORT",
+      description = "Where the HTTP API, health checks, metrics and dashboard listen, or off (the http_endpoint"
+          + " setting; default 127.0.0.1:8080). Another host's address needs API tokens (docs/api.md).")
+  String httpEndpoint;
+
   @Option(names = "--env", defaultValue = "${env:TASKER_ENV}", description = "Template environment overrides to apply.")
   String environment;
 
@@ -70,6 +77,9 @@ final class OrchestratorCommand implements Callable<Integer> {
     }
     if (allowInsecure) {
       env.put("TASKER_ALLOW_INSECURE", "true");
+    }
+    if (httpEndpoint != null) {
+      env.put("TASKER_HTTP_ENDPOINT", httpEndpoint);
     }
     if (!advertised.isEmpty()) {
       env.put("TASKER_ADVERTISED_ENDPOINTS", String.join(",", advertised));
@@ -99,6 +109,7 @@ final class OrchestratorCommand implements Callable<Integer> {
     System.err.println("database: " + database.description());
     System.err.println("orchestrator " + orchestrator.orchestratorId() + " listening on " + orchestrator.endpoints()
         + " with templates " + registry.all().stream().map(t -> t.fullName()).toList());
+    orchestrator.httpUrl().ifPresent(url -> System.err.println("HTTP API and dashboard on " + url + "/"));
     List<String> exposed = OrchestratorConfig.exposed(orchestrator.endpoints());
     if (!exposed.isEmpty() && !settings.curve()) {
       System.err.println("warning: " + exposed + " can be reached from other hosts, unencrypted and without worker"

@@ -57,7 +57,7 @@ class OrchestratorCurveIT {
     Path log = dir.resolve("orchestrator.log");
     ProcessBuilder builder = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
         "-cp", System.getProperty("java.class.path"), TaskerCli.class.getName(), "orchestrator",
-        "--endpoint", "tcp://0.0.0.0:0", "--curve-secret-key-file", secretFile.toString(),
+        "--http-endpoint", "127.0.0.1:0", "--endpoint", "tcp://0.0.0.0:0", "--curve-secret-key-file", secretFile.toString(),
         "--curve-authorized-keys-file", authorized.toString()))
         .redirectErrorStream(true).redirectOutput(log.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

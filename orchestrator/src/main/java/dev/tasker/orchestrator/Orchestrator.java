@@ -1,5 +1,6 @@
 package dev.tasker.orchestrator;
 
+import dev.tasker.orchestrator.internal.api.ApiServer;
 import dev.tasker.orchestrator.internal.cluster.Liveness;
 import dev.tasker.orchestrator.internal.cluster.OrchestratorRegistry;
 import dev.tasker.orchestrator.internal.deadlines.DeadlineSweeper;
@@ -93,6 +94,8 @@ public final class Orchestrator implements AutoCloseable {
   /** Null when retention_days is 0 (keep everything). */
   private Retention retention;
   private volatile OrchestratorRegistry peers;
+  /** Null when http_endpoint is off. */
+  private ApiServer http;
   private volatile List<String> endpoints = List.of();
   private final List<Thread> threads = new java.util.ArrayList<>();
 
@@ -188,6 +191,15 @@ public final class Orchestrator implements AutoCloseable {
       startThread(retention, "tasker-retention");
     }
     startThread(peers, "tasker-orchestrator-heartbeat");
+    if (config.http().isPresent()) {
+      try {
+        http = new ApiServer(config.http().get(), config.apiTokens(),
+            new ApiServer.Sources(client, dataSource, readiness::ready, metrics::scrape, metrics::finishedSteps), clock).start();
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
     log.info("orchestrator {} listening on {} with {} templates", orchestratorId, endpoints, templates.all().size());
     if (config.curve()) {
       log.info("CURVE: workers authenticate with keys listed in curve_authorized_keys_file ({} keys)",
@@ -298,6 +310,14 @@ public final class Orchestrator implements AutoCloseable {
     return state.get();
   }
 
+  /**
+   * The HTTP server's address ({@code http://127.0.0.1:8080}), with the port actually bound; empty
+   * when {@code http_endpoint} is off.
+   */
+  public java.util.Optional<String> httpUrl() {
+    return java.util.Optional.ofNullable(http).map(ApiServer::url);
+  }
+
   /** Stops as described in the class documentation. Idempotent. */
   @Override
   public synchronized void close() {
@@ -312,6 +332,9 @@ public final class Orchestrator implements AutoCloseable {
       return;
     }
     try {
+      if (http != null) {
+        http.close();
+      }
       dispatcher.requestStop();
       dispatcher.awaitStopped(STOP_WAIT_MS);
       sweeper.requestStop();

@@ -61,6 +61,13 @@ import dev.tasker.protocol.transport.CurveKeys;
  *     Orchestrator#reloadAuthorizedKeys()}
  * @param retentionDays days a finished task (and its steps, transitions, batches and ledger rows)
  *     is kept after it finished; 0 keeps everything
+ * @param httpEndpoint where the HTTP API, health checks, metrics and dashboard listen ({@code
+ *     host:port}, port {@code 0} for any free port), or {@code off}. {@link #load} (the settings
+ *     file, the environment, {@code tasker orchestrator}) defaults to {@value #DEFAULT_HTTP_ENDPOINT};
+ *     {@link #builder()} defaults to {@code off}, so an orchestrator embedded in an application or
+ *     a test opens no HTTP port unless asked
+ * @param apiTokens the bearer tokens the HTTP API accepts, by role; none is allowed only when
+ *     {@code httpEndpoint} is a loopback address
  */
 public record OrchestratorConfig(
     List<String> endpoints,
@@ -82,7 +89,9 @@ public record OrchestratorConfig(
     List<String> advertisedEndpoints,
     Path curveSecretKeyFile,
     Path curveAuthorizedKeysFile,
-    int retentionDays) {
+    int retentionDays,
+    String httpEndpoint,
+    ApiTokens apiTokens) {
 
   /** Default endpoint. */
   public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
@@ -128,6 +137,10 @@ public record OrchestratorConfig(
   public static final int DEFAULT_RETENTION_DAYS = 30;
   /** Longest retention that is not "keep everything": 100 years. */
   public static final int MAX_RETENTION_DAYS = 36_500;
+  /** The HTTP endpoint of a configured orchestrator ({@link #load}): loopback, port 8080. */
+  public static final String DEFAULT_HTTP_ENDPOINT = "127.0.0.1:8080";
+  /** The {@code http_endpoint} value that turns the HTTP server off. */
+  public static final String HTTP_OFF = "off";
   /** Most result appliers. */
   public static final int MAX_APPLIERS = 16;
 
@@ -136,7 +149,7 @@ public record OrchestratorConfig(
           "heartbeat_liveness", "send_high_water_mark", "receive_high_water_mark", "max_message_bytes",
           "pool_size", "sweep_interval_ms", "max_results_per_transaction", "max_queued_results", "appliers", "encodings",
           "allow_insecure", "advertised_endpoints", "curve_secret_key_file", "curve_authorized_keys_file",
-          "retention_days");
+          "retention_days", "http_endpoint", "api_read_tokens", "api_operate_tokens");
 
   /** Validates every field, naming the key and the constraint. */
   public OrchestratorConfig {
@@ -204,11 +217,27 @@ public record OrchestratorConfig(
           ? "curve_authorized_keys_file is set but curve_secret_key_file is not: CURVE needs both"
           : "curve_secret_key_file is set but curve_authorized_keys_file is not: CURVE needs both");
     }
+    httpEndpoint = Objects.requireNonNullElse(httpEndpoint, HTTP_OFF).trim();
+    apiTokens = Objects.requireNonNullElse(apiTokens, ApiTokens.NONE);
+    if (!httpEndpoint.equals(HTTP_OFF)) {
+      HttpEndpoint parsed = HttpEndpoint.parse(httpEndpoint);
+      if (apiTokens.isEmpty() && !parsed.isLoopback()) {
+        throw new ConfigurationException("http_endpoint: '" + httpEndpoint + "' can be reached from other hosts,"
+            + " and no API token is configured: anyone who reaches it could read task contexts and create or cancel"
+            + " tasks. Bind a loopback address (127.0.0.1:PORT) or set api_read_tokens / api_operate_tokens"
+            + " (TASKER_API_READ_TOKENS, TASKER_API_OPERATE_TOKENS; docs/api.md)");
+      }
+    }
     if (curveSecretKeyFile != null) {
       // Fields are assigned only after this compact constructor: read through the parameters.
       readCurveSecretKey(curveSecretKeyFile);
       readAuthorizedKeys(curveAuthorizedKeysFile);
     }
+  }
+
+  /** The parsed {@code http_endpoint}, or empty when it is {@code off}. */
+  public java.util.Optional<HttpEndpoint> http() {
+    return httpEndpoint.equals(HTTP_OFF) ? java.util.Optional.empty() : java.util.Optional.of(HttpEndpoint.parse(httpEndpoint));
   }
 
   /** Whether the ROUTER is a CURVE server that authenticates workers. */
@@ -323,7 +352,7 @@ public record OrchestratorConfig(
         values.put(key, override.trim());
       }
     }
-    Builder builder = builder();
+    Builder builder = builder().httpEndpoint(DEFAULT_HTTP_ENDPOINT);
     values.forEach((key, value) -> builder.set(key, value));
     return builder.build();
   }
@@ -392,8 +421,24 @@ public record OrchestratorConfig(
     private List<String> advertisedEndpoints = List.of();
     private Path curveSecretKeyFile;
     private Path curveAuthorizedKeysFile;
+    private String httpEndpoint = HTTP_OFF;
+    private List<String> apiReadTokens = List.of();
+    private List<String> apiOperateTokens = List.of();
 
     private Builder() {}
+
+    /** Sets {@code http_endpoint}: {@code host:port} (port 0 for any free one) or {@code off}. */
+    public Builder httpEndpoint(String httpEndpoint) {
+      this.httpEndpoint = httpEndpoint;
+      return this;
+    }
+
+    /** Sets {@code api_read_tokens} and {@code api_operate_tokens}. */
+    public Builder apiTokens(List<String> readTokens, List<String> operateTokens) {
+      this.apiReadTokens = List.copyOf(readTokens);
+      this.apiOperateTokens = List.copyOf(operateTokens);
+      return this;
+    }
 
     /** Sets {@code endpoints}. */
     public Builder endpoints(String... endpoints) {
@@ -530,6 +575,9 @@ public record OrchestratorConfig(
         case "advertised_endpoints" -> advertisedEndpoints = list(value);
         case "curve_secret_key_file" -> curveSecretKeyFile = path(value);
         case "curve_authorized_keys_file" -> curveAuthorizedKeysFile = path(value);
+        case "http_endpoint" -> httpEndpoint = value.trim();
+        case "api_read_tokens" -> apiReadTokens = list(value);
+        case "api_operate_tokens" -> apiOperateTokens = list(value);
         default -> throw new ConfigurationException("unknown setting '" + key + "'");
       }
       return this;
@@ -573,7 +621,8 @@ public record OrchestratorConfig(
       return new OrchestratorConfig(endpoints, batchSize, maxStepsPerRound, resultTimeoutMs, heartbeatIntervalMs,
           heartbeatLiveness, sendHighWaterMark, receiveHighWaterMark, maxMessageBytes, poolSize, sweepIntervalMs,
           maxResultsPerTransaction, maxQueuedResults, appliers, encodings, allowInsecure, advertisedEndpoints,
-          curveSecretKeyFile, curveAuthorizedKeysFile, retentionDays);
+          curveSecretKeyFile, curveAuthorizedKeysFile, retentionDays, httpEndpoint,
+          new ApiTokens(apiReadTokens, apiOperateTokens));
     }
   }
 }

@@ -6,6 +6,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.tasker.orchestrator.internal.metrics.Readiness;
 import dev.tasker.schema.EmbeddedDatabase;
 import dev.tasker.schema.testing.TestDatabases;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -26,8 +30,12 @@ class ReadinessIT {
     boolean stopped = false;
     try (HikariDataSource pool = ConnectionPools.open(postgres.settings(), 8, "readiness-it");
         Orchestrator orchestrator = Orchestrator.builder().dataSource(pool)
-            .config(TestOrchestratorConfigs.fastHeartbeat()).build().start()) {
+            .config(OrchestratorConfig.builder().endpoints("tcp://127.0.0.1:0").heartbeatIntervalMs(200).poolSize(8)
+                .httpEndpoint("127.0.0.1:0").build())
+            .build().start()) {
+      String url = orchestrator.httpUrl().orElseThrow();
       assertThat(orchestrator.readiness().ready().ready()).isTrue();
+      assertThat(get(url + "/health/ready").statusCode()).isEqualTo(200);
 
       postgres.close();
       stopped = true;
@@ -44,7 +52,13 @@ class ReadinessIT {
       assertThat(report.checks()).singleElement().asString().startsWith("database: ");
       assertThat(timedReady(orchestrator).ready()).isFalse();
       assertThat(orchestrator.state()).isEqualTo(Orchestrator.State.RUNNING);
-      assertThat(orchestrator.metrics().scrape()).contains("tasker_applier_backlog_messages").contains("jvm_memory_used_bytes");
+      HttpResponse<String> ready = get(url + "/health/ready");
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body()).contains("\"status\":\"down\"", "\"reasons\":[\"database: ");
+      assertThat(get(url + "/health/live").statusCode()).isEqualTo(200);
+      HttpResponse<String> metrics = get(url + "/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("tasker_applier_backlog_messages", "jvm_memory_used_bytes");
     } finally {
       if (!stopped) {
         postgres.close();
@@ -82,6 +96,12 @@ class ReadinessIT {
       assertThat(report.ready()).isFalse();
       assertThat(report.checks()).containsExactly("router: the orchestrator is not running with its endpoints bound");
     }
+  }
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(PROBE_ANSWERS_WITHIN).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** ready() itself must answer within the probe budget, whatever the database does. */

@@ -99,7 +99,8 @@ final class ChaosRun implements AutoCloseable {
   /** Starts an orchestrator process and waits until it accepts connections. */
   void startOrchestrator() throws Exception {
     orchestratorStarts++;
-    List<String> arguments = new ArrayList<>(List.of("orchestrator", "--templates", templates.toString()));
+    List<String> arguments =
+        new ArrayList<>(List.of("orchestrator", "--http-endpoint", "off", "--templates", templates.toString()));
     for (String host : orchestratorHosts) {
       arguments.addAll(List.of("--endpoint", orchestratorEndpoint(host)));
     }

@@ -90,7 +90,7 @@ final class Cluster implements AutoCloseable {
   private int addOrchestrator(String host, List<String> launcher, String jdbcUrl) throws IOException {
     int port = ChaosPostgres.freePort();
     String endpoint = "tcp://" + host + ":" + port;
-    List<String> arguments = new ArrayList<>(List.of("orchestrator", "--templates", templates.toString(),
+    List<String> arguments = new ArrayList<>(List.of("orchestrator", "--http-endpoint", "off", "--templates", templates.toString(),
         "--endpoint", endpoint));
     if (!OrchestratorConfig.exposed(List.of(endpoint)).isEmpty()) {
       arguments.add("--allow-insecure");

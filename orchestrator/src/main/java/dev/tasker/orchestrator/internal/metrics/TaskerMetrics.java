@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import javax.sql.DataSource;
@@ -52,6 +53,7 @@ public final class TaskerMetrics implements AutoCloseable {
   private final Map<List<String>, Counter> deadLettered = new ConcurrentHashMap<>();
   private final Map<List<String>, Counter> results = new ConcurrentHashMap<>();
   private final Map<String, Counter> retentionRemoved = new ConcurrentHashMap<>();
+  private final LongAdder finishedSteps = new LongAdder();
   private final DistributionSummary batchSize;
   private final Timer dispatchRound;
   private final Timer applyTransaction;
@@ -155,6 +157,7 @@ public final class TaskerMetrics implements AutoCloseable {
 
   /** Steps of {@code handler} completed by a worker's result. */
   public void stepsCompleted(String handler, long steps) {
+    finishedSteps.add(steps);
     counter(completed, handler, h -> Counter.builder("tasker.steps.completed")
         .description("Steps completed by their workers").tag(HANDLER, h)).increment(steps);
   }
@@ -173,6 +176,7 @@ public final class TaskerMetrics implements AutoCloseable {
 
   /** Steps of {@code handler} that failed for good, with a dead letter of {@code reason}. */
   public void stepsDeadLettered(String handler, String reason, long steps) {
+    finishedSteps.add(steps);
     counter(deadLettered, List.of(handler, reason), key -> Counter.builder("tasker.steps.dead.lettered")
         .description("Steps that failed for good and got a dead letter")
         .tag(HANDLER, key.get(0)).tag("reason", key.get(1))).increment(steps);
@@ -183,6 +187,11 @@ public final class TaskerMetrics implements AutoCloseable {
     counter(this.results, List.of(type, outcome), key -> Counter.builder("tasker.results")
         .description("Results received from workers, by message type and ledger outcome")
         .tag("type", key.get(0)).tag("outcome", key.get(1))).increment(results);
+  }
+
+  /** Steps this orchestrator saw finish (completed or dead-lettered) since it started: for throughput. */
+  public long finishedSteps() {
+    return finishedSteps.sum();
   }
 
   /** Retention removed {@code rows} rows of {@code table}. */

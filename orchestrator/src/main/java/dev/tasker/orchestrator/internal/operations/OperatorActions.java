@@ -89,7 +89,7 @@ public final class OperatorActions {
         statement.setObject(1, taskId);
         try (ResultSet rs = statement.executeQuery()) {
           if (!rs.next()) {
-            throw new InvalidOperationException("no task " + taskId);
+            throw InvalidOperationException.noSuch("task " + taskId);
           }
           state = TaskState.fromDbName(rs.getString(1));
         }
@@ -146,7 +146,7 @@ public final class OperatorActions {
       statement.setObject(1, stepId);
       try (ResultSet rs = statement.executeQuery()) {
         if (!rs.next()) {
-          throw new InvalidOperationException("no step " + stepId);
+          throw InvalidOperationException.noSuch("step " + stepId);
         }
         return new LockedStep(stepId, rs.getObject(2, UUID.class), rs.getString(3), StepState.fromDbName(rs.getString(4)));
       }
