@@ -243,7 +243,13 @@ class ApiIT {
     assertThat(api.get("/health/live", null).status()).isEqualTo(200);
     Answer ready = api.get("/health/ready", null);
     assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
-    assertThat(api.get("/metrics", READ).status()).isEqualTo(200);
+    assertThat(ready.json().get("status").asText()).isEqualTo("up");
+    assertThat(ready.json().get("checks").toString()).contains("router: bound", "database: reachable, schema current");
+    Answer metrics = api.get("/metrics", READ);
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.contentType()).startsWith("text/plain; version=0.0.4");
+    assertThat(metrics.text()).contains("tasker_steps_dispatched_total{handler=", "hikaricp_connections_active");
+    assertThat(api.get("/metrics", null).status()).isEqualTo(401);
     assertThat(api.get("/v1/openapi.json", null).json().get("openapi").asText()).isEqualTo("3.1.0");
   }
 
