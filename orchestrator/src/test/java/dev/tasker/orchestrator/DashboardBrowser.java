@@ -87,8 +87,13 @@ final class DashboardBrowser implements AutoCloseable {
 
   /** Opens the dashboard at a hash route, such as {@code #/tasks}, loading the page afresh. */
   void open(String hashRoute) {
+    openAt(baseUrl, hashRoute);
+  }
+
+  /** The same on another orchestrator's dashboard. */
+  void openAt(String url, String hashRoute) {
     driver.get("about:blank");
-    driver.get(baseUrl + "/" + hashRoute);
+    driver.get(url + "/" + hashRoute);
   }
 
   /** The element once visible; on a timeout, the error names what the page reported. */

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -60,7 +62,7 @@ class DashboardBrowserIT {
   }
 
   @Test
-  @Order(1)
+  @Order(0)
   void the_browser_console_log_can_be_read_so_an_empty_one_means_no_errors() {
     browser.open("#/");
     browser.await(By.cssSelector(".stats"));
@@ -76,41 +78,43 @@ class DashboardBrowserIT {
   }
 
   @Test
-  @Order(2)
+  @Order(1)
   void every_page_loads_without_console_errors_and_is_saved_as_a_screenshot() throws Exception {
     TestHandlers.GATE_OPEN.set(false);
+    List<String> complete = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      awaitTask(create("linear", "{\"start\":" + i + "}"), "complete");
+      complete.add(create("linear", "{\"start\":" + i + "}"));
     }
-    awaitTask(create("branches", "{}"), "error");
-    awaitTask(create("gated", "{\"n\":\"" + UUID.randomUUID() + "\"}"), "error");
+    String failing = create("branches", "{}");
+    String gated = create("gated", "{\"n\":\"" + UUID.randomUUID() + "\"}");
     String diamond = create("diamond", "{\"start\":" + System.nanoTime() % 1000 + "}");
-    awaitTask(diamond, "complete");
+    complete.add(diamond);
+    for (String taskId : complete) {
+      awaitTask(taskId, "complete");
+    }
+    awaitTask(failing, "error");
+    awaitTask(gated, "error");
 
-    Map<String, String> pages = Map.of(
-        "#/", ".stats",
-        "#/tasks", "#task-table tbody tr a",
-        "#/tasks/" + diamond, "svg.dag .dag-node",
-        "#/dead-letters", "#dead-letter-table [data-action=retry]",
-        "#/workers", "#worker-table tbody tr");
-    Map<String, List<String>> errors = new HashMap<>();
-    for (Map.Entry<String, String> page : pages.entrySet()) {
-      browser.open(page.getKey());
-      browser.await(By.cssSelector(page.getValue()));
-      // One poll of each page's refresh after it drew, to catch errors there too.
-      Thread.sleep(1700);
-      errors.put(page.getKey(), browser.errors());
+    Map<String, List<String>> errors = new LinkedHashMap<>();
+    for (String[] page : new String[][] {
+        {"#/", ".stats", "dashboard-overview.png"},
+        {"#/tasks", "#task-table tbody tr a", "dashboard-tasks.png"},
+        {"#/tasks/" + diamond, "svg.dag .dag-node", null},
+        {"#/dead-letters", "#dead-letter-table [data-action=retry]", "dashboard-dead-letters.png"},
+        {"#/workers", "#worker-table tbody tr", "dashboard-workers.png"}}) {
+      browser.open(page[0]);
+      browser.await(By.cssSelector(page[1]));
+      if (page[2] != null) {
+        browser.screenshot(SCREENSHOTS.resolve(page[2]));
+      }
+      errors.put(page[0], browser.errors());
     }
 
     assertThat(errors).allSatisfy((page, found) -> assertThat(found).as("errors on %s", page).isEmpty());
-    screenshot("#/", ".stats", "dashboard-overview.png");
-    screenshot("#/tasks", "#task-table tbody tr a", "dashboard-tasks.png");
-    screenshot("#/dead-letters", "#dead-letter-table [data-action=retry]", "dashboard-dead-letters.png");
-    screenshot("#/workers", "#worker-table tbody tr", "dashboard-workers.png");
   }
 
   @Test
-  @Order(3)
+  @Order(2)
   void a_diamond_tasks_graph_shows_its_four_steps_with_their_states_and_follows_them_live() throws Exception {
     long start = System.nanoTime() % 1000;
     String taskId = create("diamond", "{\"start\":" + start + "}");
@@ -139,7 +143,7 @@ class DashboardBrowserIT {
   }
 
   @Test
-  @Order(4)
+  @Order(3)
   void the_retry_button_on_a_dead_letter_makes_the_step_run_again_and_the_task_complete() throws Exception {
     TestHandlers.GATE_OPEN.set(false);
     String taskId = create("gated", "{\"n\":\"" + UUID.randomUUID() + "\"}");
@@ -163,10 +167,53 @@ class DashboardBrowserIT {
     assertThat(browser.errors()).isEmpty();
   }
 
-  private void screenshot(String route, String ready, String file) throws Exception {
-    browser.open(route);
-    browser.await(By.cssSelector(ready));
-    browser.screenshot(SCREENSHOTS.resolve(file));
+  @Test
+  @Order(4)
+  void resolving_a_dead_letter_with_an_output_and_cancelling_another_ones_task_work_from_their_buttons()
+      throws Exception {
+    TestHandlers.GATE_OPEN.set(false);
+    String resolvedTask = create("gated", "{\"n\":\"" + UUID.randomUUID() + "\"}");
+    String cancelledTask = create("gated", "{\"n\":\"" + UUID.randomUUID() + "\"}");
+    String resolvedGate = ApiIT.stepId(awaitTask(resolvedTask, "error"), "gate");
+    String cancelledGate = ApiIT.stepId(awaitTask(cancelledTask, "error"), "gate");
+
+    browser.open("#/dead-letters");
+    browser.await(By.cssSelector("tr[data-step-id='" + resolvedGate + "'] [data-action=resolve]")).click();
+    WebElement output = browser.await(By.cssSelector(".resolve-form textarea"));
+    output.clear();
+    output.sendKeys("{\"value\": 41}");
+    browser.driver().findElement(By.cssSelector(".resolve-form button[type=submit]")).click();
+    browser.await(By.cssSelector("#flash .notice.ok"));
+    browser.driver().findElement(By.cssSelector("tr[data-step-id='" + cancelledGate + "'] [data-action=cancel]")).click();
+    browser.driver().switchTo().alert().accept();
+    browser.awaitCondition(Duration.ofSeconds(10), driver -> driver.findElement(By.id("flash")).getText().contains("cancelled"));
+
+    JsonNode resolved = awaitTask(resolvedTask, "complete");
+    assertThat(resolved.get("steps").findValues("output").toString()).contains("41", "42");
+    awaitTask(cancelledTask, "cancelled");
+    assertThat(browser.driver().findElements(By.cssSelector("tr[data-step-id='" + resolvedGate + "']"))).isEmpty();
+    assertThat(browser.errors()).isEmpty();
+  }
+
+  @Test
+  @Order(6)
+  void with_api_tokens_configured_the_dashboard_asks_for_one_refuses_a_wrong_one_and_works_with_a_right_one() {
+    String read = "dashboard-read-token-0123456789";
+    try (TaskerTestSystem guarded = TaskerTestSystem.start(OrchestratorConfig.builder()
+        .endpoints("tcp://127.0.0.1:0").httpEndpoint("127.0.0.1:0").apiTokens(List.of(read), List.of()).build())) {
+      browser.openAt(guarded.orchestrator().httpUrl().orElseThrow(), "#/");
+      browser.await(By.id("api-token")).sendKeys("not-a-token");
+      browser.driver().findElement(By.cssSelector("form button[type=submit]")).click();
+      browser.await(By.cssSelector(".narrow .notice.error"));
+      browser.await(By.id("api-token")).sendKeys(read);
+      browser.driver().findElement(By.cssSelector("form button[type=submit]")).click();
+      browser.await(By.cssSelector(".stats"));
+
+      assertThat(browser.driver().executeScript("return sessionStorage.getItem('tasker.apiToken')")).isEqualTo(read);
+      assertThat(browser.errors()).as("only the refused requests").isNotEmpty()
+          .allSatisfy(error -> assertThat(error).contains("401"));
+      browser.driver().executeScript("sessionStorage.clear()");
+    }
   }
 
   /** Each node's step and state, read in one script: the page redraws the graph on every poll. */

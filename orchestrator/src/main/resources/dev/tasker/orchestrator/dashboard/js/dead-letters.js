@@ -18,8 +18,8 @@ export async function deadLetters(ctx) {
     }
     try {
       await action();
-      fill(flash, notice('ok', message));
       await load();
+      fill(flash, notice('ok', message));
     } catch (e) {
       if (button) {
         button.disabled = false;
