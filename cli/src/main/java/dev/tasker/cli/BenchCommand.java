@@ -162,6 +162,10 @@ final class BenchCommand implements Callable<Integer> {
       runOneAtATime(tag("warm_up_one_by_one"), Math.min(100, warmUp / 100), new double[Math.min(100, warmUp / 100)],
           new HashMap<>());
     }
+    String url = system.orchestrator.httpUrl().orElse(null);
+    if (url != null) {
+      BenchApiCreates.warmUp(url, run, tag("warm_up_api"), Math.max(200, warmUp / 10));
+    }
     print("bench: phase=warm_up steps=%d elapsed_ms=%d", warmUp, (System.nanoTime() - started) / 1_000_000);
   }
 

@@ -34,7 +34,7 @@ final class Databases {
     Optional<DatabaseSettings> external =
         url != null ? Optional.of(DatabaseSettings.parse(url)) : DatabaseSettings.fromEnvironment(environment);
     if (external.isPresent()) {
-      return new Choice(external.get(), null, "external PostgreSQL " + external.get().jdbcUrl());
+      return new Choice(external.get(), null, "external PostgreSQL " + external.get().redactedUrl());
     }
     EmbeddedDatabase embedded = EmbeddedDatabase.start();
     return new Choice(embedded.settings(), embedded,
@@ -56,7 +56,7 @@ final class Databases {
   static Choice externalOrPersistentEmbedded(Path dataDirectory, Map<String, String> environment) {
     Optional<DatabaseSettings> external = DatabaseSettings.fromEnvironment(environment);
     if (external.isPresent()) {
-      return new Choice(external.get(), null, "external PostgreSQL " + external.get().jdbcUrl());
+      return new Choice(external.get(), null, "external PostgreSQL " + external.get().redactedUrl());
     }
     EmbeddedDatabase embedded = EmbeddedDatabase.start(Map.of(), dataDirectory);
     String url = "postgres://postgres@127.0.0.1:" + embedded.port() + "/" + EmbeddedDatabase.DATABASE;

@@ -7,6 +7,8 @@ import dev.tasker.orchestrator.internal.deadlines.DeadlineSweeper;
 import dev.tasker.orchestrator.internal.dispatch.BatchDispatcher;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSignal;
+import dev.tasker.orchestrator.internal.metrics.Readiness;
+import dev.tasker.orchestrator.internal.metrics.TaskerMetrics;
 import dev.tasker.orchestrator.internal.notify.PeerNotifier;
 import dev.tasker.orchestrator.internal.notify.ReadyListener;
 import dev.tasker.orchestrator.internal.results.ApplierRouting;
@@ -80,6 +82,8 @@ public final class Orchestrator implements AutoCloseable {
   private final WorkerRegistry registry = new WorkerRegistry();
   private final DispatchSignal signal = new DispatchSignal();
   private final TaskerClient client;
+  private final TaskerMetrics metrics = new TaskerMetrics();
+  private final Readiness readiness;
   private RouterGateway gateway;
   private ZapHandler zap;
   private BatchDispatcher dispatcher;
@@ -92,7 +96,7 @@ public final class Orchestrator implements AutoCloseable {
   private volatile OrchestratorRegistry peers;
   /** Null when http_endpoint is off. */
   private ApiServer http;
-  private List<String> endpoints = List.of();
+  private volatile List<String> endpoints = List.of();
   private final List<Thread> threads = new java.util.ArrayList<>();
 
   private Orchestrator(Builder builder) {
@@ -104,6 +108,7 @@ public final class Orchestrator implements AutoCloseable {
     this.context = ownsContext ? new ZContext() : builder.context;
     this.migrate = builder.migrate;
     this.client = new TaskerClient(dataSource, templates, signal::wake);
+    this.readiness = new Readiness(dataSource, () -> state.get() == State.RUNNING && !endpoints.isEmpty());
   }
 
   /** A builder; {@link Builder#dataSource} is required. */
@@ -125,6 +130,9 @@ public final class Orchestrator implements AutoCloseable {
       TaskerSchema.migrate(dataSource);
     }
     client.registerTemplates();
+    metrics.bindJvm();
+    metrics.bindDatabase(dataSource);
+    metrics.bindWorkers(registry);
     Backoff backoff = new Backoff(new Random());
     Liveness self = new Liveness(orchestratorId, config.heartbeatIntervalMs() * config.heartbeatLiveness());
     DispatchSettings dispatch = new DispatchSettings(config.batchSize(), config.maxStepsPerRound(),
@@ -136,10 +144,13 @@ public final class Orchestrator implements AutoCloseable {
           delayMs -> dispatcher.retryScheduled(delayMs), config.maxResultsPerTransaction(),
           Math.max(1, config.maxQueuedResults() / applierCount),
           self, (workerId, ack) -> gateway.sendToWorker(workerId, ack),
-          new ResultApplier.ChildDispatch(registry, dispatch, round -> round.send(gateway),
-              inMillis -> sweeper.deadlineSet(inMillis), () -> dispatcher.stepsReady(), () -> dispatcher.creditFreed())));
+          new ResultApplier.ChildDispatch(registry, dispatch, round -> round.send(gateway, metrics),
+              inMillis -> sweeper.deadlineSet(inMillis), () -> dispatcher.stepsReady(), () -> dispatcher.creditFreed()),
+          metrics));
     }
     applier = new ApplierRouting(appliers);
+    List<ResultApplier> counted = appliers;
+    metrics.bindApplierBacklog(() -> counted.stream().mapToInt(ResultApplier::backlog).sum());
     TransportSettings transport = new TransportSettings(config.endpoints(), config.heartbeatIntervalMs(),
         config.heartbeatLiveness(), config.sendHighWaterMark(), config.receiveHighWaterMark(),
         config.maxMessageBytes(), orchestratorId, config.encodings(), this::livePeers,
@@ -163,9 +174,10 @@ public final class Orchestrator implements AutoCloseable {
     peers.register();
     long grace = config.heartbeatIntervalMs() * (config.heartbeatLiveness() + 1);
     sweeper = new DeadlineSweeper(dataSource, backoff, self, signal::wake,
-        delayMs -> dispatcher.retryScheduled(delayMs), config.heartbeatIntervalMs(), grace, config.sweepIntervalMs());
+        delayMs -> dispatcher.retryScheduled(delayMs), config.heartbeatIntervalMs(), grace, config.sweepIntervalMs(),
+        metrics);
     dispatcher = new BatchDispatcher(dataSource, registry, gateway, signal, dispatch, sweeper::deadlineSet,
-        new PeerNotifier(dataSource, orchestratorId, () -> peers.peers().size() > 1));
+        new PeerNotifier(dataSource, orchestratorId, () -> peers.peers().size() > 1), metrics);
     listener = new ReadyListener(dataSource, orchestratorId, signal::wake);
     for (int i = 0; i < appliers.size(); i++) {
       startThread(appliers.get(i), appliers.size() == 1 ? "tasker-result-applier" : "tasker-result-applier-" + i);
@@ -175,14 +187,14 @@ public final class Orchestrator implements AutoCloseable {
     startThread(listener, "tasker-ready-listener");
     startThread(sweeper, "tasker-deadline-sweeper");
     if (config.retentionDays() > 0) {
-      retention = new Retention(dataSource, config.retentionDays());
+      retention = new Retention(dataSource, config.retentionDays(), metrics);
       startThread(retention, "tasker-retention");
     }
     startThread(peers, "tasker-orchestrator-heartbeat");
     if (config.http().isPresent()) {
       try {
         http = new ApiServer(config.http().get(), config.apiTokens(),
-            new ApiServer.Sources(client, dataSource, this::readinessProblems, () -> "", () -> 0L), clock).start();
+            new ApiServer.Sources(client, dataSource, readiness::ready, metrics::scrape, metrics::finishedSteps), clock).start();
       } catch (RuntimeException e) {
         close();
         throw e;
@@ -277,6 +289,22 @@ public final class Orchestrator implements AutoCloseable {
     return handler.authorizedCount();
   }
 
+  /**
+   * This orchestrator's meters, for the HTTP server's {@code /metrics} ({@link TaskerMetrics#scrape()}).
+   * Internal: the type is not supported API.
+   */
+  public TaskerMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * This orchestrator's readiness checks, for the HTTP server's {@code /health/ready} ({@link
+   * Readiness#ready()}). Internal: the type is not supported API.
+   */
+  public Readiness readiness() {
+    return readiness;
+  }
+
   /** The current lifecycle state. */
   public State state() {
     return state.get();
@@ -290,21 +318,6 @@ public final class Orchestrator implements AutoCloseable {
     return java.util.Optional.ofNullable(http).map(ApiServer::url);
   }
 
-  private List<String> readinessProblems() {
-    List<String> problems = new java.util.ArrayList<>();
-    if (state.get() != State.RUNNING) {
-      problems.add("orchestrator: " + state.get().name().toLowerCase(java.util.Locale.ROOT));
-    }
-    try (java.sql.Connection connection = dataSource.getConnection();
-        java.sql.Statement statement = connection.createStatement()) {
-      statement.setQueryTimeout(2);
-      statement.execute("SELECT 1");
-    } catch (java.sql.SQLException e) {
-      problems.add("database: " + e.getMessage());
-    }
-    return problems;
-  }
-
   /** Stops as described in the class documentation. Idempotent. */
   @Override
   public synchronized void close() {
@@ -313,6 +326,8 @@ public final class Orchestrator implements AutoCloseable {
       if (previous == State.NEW) {
         state.set(State.STOPPED);
         closeContext();
+        readiness.close();
+        metrics.close();
       }
       return;
     }
@@ -352,6 +367,8 @@ public final class Orchestrator implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       closeContext();
+      readiness.close();
+      metrics.close();
       state.set(State.STOPPED);
       log.info("orchestrator {} stopped", orchestratorId);
     }

@@ -111,10 +111,14 @@ public record DatabaseSettings(String jdbcUrl, String username, String password)
     return new DatabaseSettings(JDBC_PREFIX + hostPort + "/" + database + params, username, password);
   }
 
+  /** The JDBC URL with a {@code password} parameter shown as {@code ***}: for logs and messages. */
+  public String redactedUrl() {
+    return jdbcUrl.replaceAll("(?i)password=[^&]*", "password=***");
+  }
+
   @Override
   public String toString() {
-    return "DatabaseSettings[" + jdbcUrl.replaceAll("password=[^&]*", "password=***")
-        + (username == null ? "" : ", user=" + username) + "]";
+    return "DatabaseSettings[" + redactedUrl() + (username == null ? "" : ", user=" + username) + "]";
   }
 
   /**

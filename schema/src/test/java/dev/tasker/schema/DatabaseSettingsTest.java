@@ -145,6 +145,8 @@ class DatabaseSettingsTest {
     assertThat(settings.toString()).doesNotContain("hunter2");
     assertThat(DatabaseSettings.parse("jdbc:postgresql://h/db?password=hunter2").toString())
         .doesNotContain("hunter2");
+    assertThat(DatabaseSettings.parse("jdbc:postgresql://h/db?user=ada&password=hunter2&ssl=true").redactedUrl())
+        .isEqualTo("jdbc:postgresql://h/db?user=ada&password=***&ssl=true");
   }
 
   @Test

@@ -7,6 +7,8 @@ import dev.tasker.orchestrator.InvalidTaskContextException;
 import dev.tasker.orchestrator.TaskerClient;
 import dev.tasker.orchestrator.TaskerDatabaseException;
 import dev.tasker.orchestrator.UnknownTemplateException;
+import dev.tasker.orchestrator.internal.metrics.Readiness;
+import dev.tasker.orchestrator.internal.metrics.TaskerMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -49,11 +51,11 @@ public final class ApiServer implements AutoCloseable {
   /**
    * What the server serves from the orchestrator.
    *
-   * @param readinessProblems why the orchestrator is not ready; empty when it is
+   * @param readiness the readiness checks' report (answers within a few seconds)
    * @param prometheus the metrics scrape in Prometheus text format
    * @param finishedSteps a running total of steps finished here, for the overview's throughput
    */
-  public record Sources(TaskerClient client, DataSource dataSource, Supplier<List<String>> readinessProblems,
+  public record Sources(TaskerClient client, DataSource dataSource, Supplier<Readiness.Report> readiness,
       Supplier<String> prometheus, LongSupplier finishedSteps) {}
 
   private final HttpEndpoint endpoint;
@@ -152,7 +154,7 @@ public final class ApiServer implements AutoCloseable {
     return List.of(
         new Route(get, "/health/live", ctx -> ctx.json(Map.of("status", "up"))),
         new Route(get, "/health/ready", this::ready),
-        new Route(get, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+        new Route(get, "/metrics", ctx -> ctx.contentType(TaskerMetrics.CONTENT_TYPE)
             .result(sources.prometheus().get())),
         new Route(get, "/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi.json())),
         new Route(post, "/v1/tasks", tasks::create),
@@ -193,11 +195,11 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void ready(Context ctx) {
-    List<String> problems = sources.readinessProblems().get();
+    Readiness.Report report = sources.readiness().get();
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", problems.isEmpty() ? "up" : "down");
-    body.put("reasons", problems);
-    ctx.status(problems.isEmpty() ? 200 : 503).json(body);
+    body.put("status", report.ready() ? "up" : "down");
+    body.put(report.ready() ? "checks" : "reasons", report.checks());
+    ctx.status(report.ready() ? 200 : 503).json(body);
   }
 
   private void failed(Exception e, Context ctx) {

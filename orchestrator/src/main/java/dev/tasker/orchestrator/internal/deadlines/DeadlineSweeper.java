@@ -7,6 +7,7 @@ import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
 import dev.tasker.orchestrator.internal.db.Transactions;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSignal;
+import dev.tasker.orchestrator.internal.metrics.TaskerMetrics;
 import dev.tasker.orchestrator.internal.results.AttemptTimeouts;
 import dev.tasker.orchestrator.internal.results.ResultApplier;
 import dev.tasker.orchestrator.internal.retry.Backoff;
@@ -60,6 +61,7 @@ public final class DeadlineSweeper implements Runnable {
   private final long graceMs;
   private final long takeoverEveryMs;
   private final long maxSleepMs;
+  private final TaskerMetrics metrics;
   private final DispatchSignal signal = new DispatchSignal();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final long startedNanos = System.nanoTime();
@@ -74,9 +76,10 @@ public final class DeadlineSweeper implements Runnable {
    * @param graceMs how long after start workers have to register again before the steps they
    *     held are given to others
    * @param maxSleepMs longest sleep without a deadline or a wake-up (a safety net)
+   * @param metrics counts the attempts that timed out, their retries and dead letters
    */
   public DeadlineSweeper(DataSource dataSource, Backoff backoff, Liveness self, Runnable wakeDispatcher,
-      Consumer<Long> retryScheduled, long takeoverEveryMs, long graceMs, long maxSleepMs) {
+      Consumer<Long> retryScheduled, long takeoverEveryMs, long graceMs, long maxSleepMs, TaskerMetrics metrics) {
     this.dataSource = dataSource;
     this.backoff = backoff;
     this.self = self;
@@ -85,6 +88,7 @@ public final class DeadlineSweeper implements Runnable {
     this.graceMs = graceMs;
     this.takeoverEveryMs = takeoverEveryMs;
     this.maxSleepMs = maxSleepMs;
+    this.metrics = metrics;
   }
 
   /**
@@ -135,8 +139,13 @@ public final class DeadlineSweeper implements Runnable {
    * @return milliseconds until the next thing is due
    */
   public long runOnce() {
-    int expired = Transactions.inTransaction(dataSource, "expiring attempts",
-        connection -> MaintenanceLock.EXPIRE_ATTEMPTS.tryTake(connection) ? expireAttempts(connection) : 0);
+    AttemptTimeouts timeouts = Transactions.inTransaction(dataSource, "expiring attempts",
+        connection -> MaintenanceLock.EXPIRE_ATTEMPTS.tryTake(connection) ? expireAttempts(connection) : null);
+    int expired = 0;
+    if (timeouts != null) {
+      timeouts.recordTo(metrics);
+      expired = timeouts.retried() + timeouts.failed();
+    }
     int orphans = Transactions.inTransaction(dataSource, "expiring batches",
         connection -> MaintenanceLock.EXPIRE_BATCHES.tryTake(connection) ? expireBatches(connection) : 0);
     boolean takenOver = false;
@@ -155,13 +164,13 @@ public final class DeadlineSweeper implements Runnable {
     return Math.min(Math.min(untilDeadline, untilTakeover), maxSleepMs);
   }
 
-  private int expireAttempts(Connection connection) throws SQLException {
+  private AttemptTimeouts expireAttempts(Connection connection) throws SQLException {
     List<AttemptTimeouts.Expired> expired = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(Sql.load(DeadlineSweeper.class, "expired_attempts.sql"));
         ResultSet rs = statement.executeQuery()) {
       while (rs.next()) {
         expired.add(new AttemptTimeouts.Expired(rs.getObject(1, UUID.class), rs.getInt(3), rs.getInt(4),
-            rs.getBoolean(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
+            rs.getBoolean(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getString(9)));
       }
     }
     AttemptTimeouts timeouts = AttemptTimeouts.decide(expired, backoff);
@@ -174,7 +183,7 @@ public final class DeadlineSweeper implements Runnable {
         retryScheduled.accept(retryDelay);
       }
     }
-    return expired.size();
+    return timeouts;
   }
 
   private int expireBatches(Connection connection) throws SQLException {

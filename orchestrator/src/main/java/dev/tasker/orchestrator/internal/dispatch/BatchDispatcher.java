@@ -3,6 +3,7 @@ package dev.tasker.orchestrator.internal.dispatch;
 import dev.tasker.orchestrator.StepState;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.Transactions;
+import dev.tasker.orchestrator.internal.metrics.TaskerMetrics;
 import dev.tasker.orchestrator.internal.notify.PeerNotifier;
 import dev.tasker.orchestrator.internal.state.TransitionWriter;
 import dev.tasker.orchestrator.internal.transport.RouterGateway;
@@ -51,6 +52,7 @@ public final class BatchDispatcher implements Runnable {
    */
   private volatile boolean knownLeftBehind;
   private final PeerNotifier peers;
+  private final TaskerMetrics metrics;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopRequested;
   /** When the soonest retry hinted by an applier or sweeper is due, in System.nanoTime(); MAX_VALUE: none. */
@@ -71,7 +73,8 @@ public final class BatchDispatcher implements Runnable {
       DispatchSignal signal,
       DispatchSettings settings,
       LongConsumer deadlinesSet,
-      PeerNotifier peers) {
+      PeerNotifier peers,
+      TaskerMetrics metrics) {
     this.dataSource = dataSource;
     this.registry = registry;
     this.gateway = gateway;
@@ -79,6 +82,7 @@ public final class BatchDispatcher implements Runnable {
     this.settings = settings;
     this.deadlinesSet = deadlinesSet;
     this.peers = peers;
+    this.metrics = metrics;
   }
 
   /** Asks the loop to stop; it sends no batch after returning from its current round. */
@@ -175,7 +179,8 @@ public final class BatchDispatcher implements Runnable {
         claim.abandon();
         throw e;
       }
-      int steps = claim.send(gateway);
+      int steps = claim.send(gateway, metrics);
+      metrics.dispatchRound(System.nanoTime() - roundStarted);
       sent += steps;
       if (steps > 0) {
         deadlinesSet.accept(claim.earliestDeadlineMs());

@@ -1,6 +1,7 @@
 package dev.tasker.orchestrator.internal.dispatch;
 
 import dev.tasker.orchestrator.internal.dispatch.StepClaimer.ClaimedBatch;
+import dev.tasker.orchestrator.internal.metrics.TaskerMetrics;
 import dev.tasker.orchestrator.internal.transport.RouterGateway;
 import dev.tasker.orchestrator.internal.transport.WorkerSession;
 import dev.tasker.protocol.Frames;
@@ -114,9 +115,10 @@ public final class ClaimRound {
    * After the claiming transaction committed: records the steps each worker holds, queues the
    * batches to the transport and gives back the credit no step took.
    *
+   * @param metrics counts each batch, by handler
    * @return how many steps were sent
    */
-  public int send(RouterGateway gateway) {
+  public int send(RouterGateway gateway, TaskerMetrics metrics) {
     Map<WorkerSession, Integer> unused = new HashMap<>(reserved);
     int steps = 0;
     for (ClaimedBatch batch : claimed) {
@@ -126,6 +128,7 @@ public final class ClaimRound {
       unused.merge(worker, -stepIds.size(), Integer::sum);
       gateway.send(worker.identity(), Frames.encode(batch.request(), worker.codec()), batch.plan().batchId(),
           worker.workerId());
+      metrics.batchSent(batch.plan().handler(), stepIds.size());
       steps += stepIds.size();
     }
     unused.forEach(WorkerSession::unreserve);

@@ -6,6 +6,7 @@ import dev.tasker.orchestrator.internal.cluster.Liveness;
 import dev.tasker.orchestrator.internal.db.Transactions;
 import dev.tasker.orchestrator.internal.dispatch.ClaimRound;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
+import dev.tasker.orchestrator.internal.metrics.TaskerMetrics;
 import dev.tasker.orchestrator.internal.retry.Backoff;
 import dev.tasker.orchestrator.internal.transport.InboundEvent;
 import dev.tasker.orchestrator.internal.transport.InboundEvent.ResultReceived;
@@ -86,6 +87,7 @@ public final class ResultApplier implements Runnable, InboundSink {
   private final Liveness self;
   private final BiConsumer<String, Ack> acknowledge;
   private final ChildDispatch children;
+  private final TaskerMetrics metrics;
   private final LinkedBlockingQueue<InboundEvent> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger queuedResults = new AtomicInteger();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -104,7 +106,8 @@ public final class ResultApplier implements Runnable, InboundSink {
       int maxQueuedResults,
       Liveness self,
       BiConsumer<String, Ack> acknowledge,
-      ChildDispatch children) {
+      ChildDispatch children,
+      TaskerMetrics metrics) {
     this.dataSource = dataSource;
     this.backoff = backoff;
     this.retryScheduled = retryScheduled;
@@ -113,6 +116,7 @@ public final class ResultApplier implements Runnable, InboundSink {
     this.self = self;
     this.acknowledge = acknowledge;
     this.children = children;
+    this.metrics = metrics;
   }
 
   @Override
@@ -262,11 +266,16 @@ public final class ResultApplier implements Runnable, InboundSink {
               requeued |= WorkerEventStore.apply(connection, other, self);
             }
             Decisions decided = new Decisions();
+            ResultTally tally = null;
             List<ResultStore.ReadyStep> ready = List.of();
             if (!results.isEmpty()) {
               ResultSnapshot snapshot = ResultStore.load(connection, results);
               decided = new ResultDecider(backoff, snapshot).decide(results);
               ready = ResultStore.write(connection, decided);
+              tally = ResultTally.of(decided, step -> {
+                ResultSnapshot.StepRow row = snapshot.steps().get(step);
+                return row == null ? null : row.handler();
+              });
             }
             releaseCredit(results);
             if (round[0] != null) {
@@ -274,13 +283,18 @@ public final class ResultApplier implements Runnable, InboundSink {
             }
             round[0] = claimChildren(connection, ready);
             int claimable = round[0] == null ? 0 : round[0].claimedSteps();
-            return new Applied(decided, ready.size(), requeued || claimable < ready.size());
+            return new Applied(decided, ready.size(), requeued || claimable < ready.size(), tally);
           });
     } catch (RuntimeException e) {
       if (round[0] != null) {
         round[0].abandon();
       }
       throw e;
+    } finally {
+      metrics.applyTransaction(System.nanoTime() - started);
+    }
+    if (applied.tally() != null) {
+      applied.tally().recordTo(metrics);
     }
     int claimed = round[0] == null ? 0 : children.send().applyAsInt(round[0]);
     if (claimed > 0) {
@@ -362,7 +376,7 @@ public final class ResultApplier implements Runnable, InboundSink {
     }
   }
 
-  private record Applied(Decisions decisions, int ready, boolean stepsLeftReady) {}
+  private record Applied(Decisions decisions, int ready, boolean stepsLeftReady, ResultTally tally) {}
 
   private static boolean isConnectionFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

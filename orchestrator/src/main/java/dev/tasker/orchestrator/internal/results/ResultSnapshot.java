@@ -22,6 +22,7 @@ record ResultSnapshot(
    *
    * @param locked whether this transaction holds the step's row lock; a decision may change only
    *     a locked step
+   * @param handler the step's handler, for metrics
    */
   record StepRow(
       UUID stepId,
@@ -32,7 +33,8 @@ record ResultSnapshot(
       boolean retryable,
       long backoffBaseMs,
       long maxBackoffMs,
-      boolean locked) {}
+      boolean locked,
+      String handler) {}
 
   /** A batch: its worker, size, current state and the attempt of each step it carried. */
   record BatchRow(UUID batchId, String workerId, int stepCount, BatchState state, Map<UUID, Integer> attemptByStep) {}

@@ -70,7 +70,7 @@ final class ResultStore {
             case "member" -> members.computeIfAbsent(batchId, b -> new HashMap<>()).put(stepId, rs.getInt(7));
             case "step" -> steps.put(stepId, new StepRow(stepId, rs.getObject(4, UUID.class),
                 StepState.fromDbName(rs.getString(5)), rs.getInt(7), rs.getInt(8), rs.getBoolean(9), rs.getLong(10),
-                rs.getLong(11), rs.getBoolean(12)));
+                rs.getLong(11), rs.getBoolean(12), rs.getString(6)));
             case "reported" -> reported.computeIfAbsent(batchId, b -> new HashMap<>())
                 .put(stepId, StepStatus.fromWireName(rs.getString(5)));
             default -> throw new IllegalStateException("load_results.sql returned an unknown row kind " + rs.getString(1));

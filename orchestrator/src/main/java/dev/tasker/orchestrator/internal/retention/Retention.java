@@ -4,6 +4,7 @@ import dev.tasker.orchestrator.internal.cluster.MaintenanceLock;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
 import dev.tasker.orchestrator.internal.db.Transactions;
+import dev.tasker.orchestrator.internal.metrics.TaskerMetrics;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -58,17 +59,22 @@ public final class Retention implements Runnable {
 
   private final DataSource dataSource;
   private final int retentionDays;
+  private final TaskerMetrics metrics;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Object sleeper = new Object();
   private volatile boolean stopRequested;
 
-  /** @param retentionDays days a finished task is kept; at least 1 (0, keep everything, runs no thread) */
-  public Retention(DataSource dataSource, int retentionDays) {
+  /**
+   * @param retentionDays days a finished task is kept; at least 1 (0, keep everything, runs no thread)
+   * @param metrics counts the rows removed, by table
+   */
+  public Retention(DataSource dataSource, int retentionDays, TaskerMetrics metrics) {
     if (retentionDays < 1) {
       throw new IllegalArgumentException("retentionDays must be at least 1 but was " + retentionDays);
     }
     this.dataSource = dataSource;
     this.retentionDays = retentionDays;
+    this.metrics = metrics;
   }
 
   @Override
@@ -106,11 +112,20 @@ public final class Retention implements Runnable {
         break;
       }
       total = total.plus(removed);
+      recordTo(metrics, removed);
       if (removed.tasks() < TASKS_PER_PASS) {
         break;
       }
     }
     return total;
+  }
+
+  private static void recordTo(TaskerMetrics metrics, Removed removed) {
+    metrics.retentionRemoved("tasks", removed.tasks());
+    metrics.retentionRemoved("workflow_steps", removed.steps());
+    metrics.retentionRemoved("transitions", removed.transitions());
+    metrics.retentionRemoved("step_execution_batches", removed.batches());
+    metrics.retentionRemoved("step_execution_batch_received_results", removed.ledgerRows());
   }
 
   /**

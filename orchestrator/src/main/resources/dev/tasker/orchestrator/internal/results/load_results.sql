@@ -2,8 +2,8 @@
 -- partial results name, and the batches that completions name. Rows by kind:
 --   batch:    batch_id, worker_id (text1), current state (text2), step_count (int1)
 --   member:   batch_id, step_id, attempt (int1): the named steps, and every step of a completed batch
---   step:     step_id, task_id, state (text1), attempts, max_attempts, retryable, backoff base and
---             maximum, and whether it is locked
+--   step:     step_id, task_id, state (text1), handler (text2, for metrics), attempts, max_attempts,
+--             retryable, backoff base and maximum, and whether it is locked
 --   reported: batch_id, step_id, status (text1): terminal statuses partial results already
 --             reported for a completed batch, for reconciliation
 -- Locked (in id order, so concurrent lockers cannot deadlock) are the batches named, the steps
@@ -42,7 +42,7 @@ reported AS (
      ORDER BY r.batch_id, r.step_id, r.result_id
 ),
 locked AS (
-    SELECT s.step_id, s.task_id, s.state, s.attempts, s.max_attempts, s.retryable, s.backoff_base_ms,
+    SELECT s.step_id, s.task_id, s.state, s.handler, s.attempts, s.max_attempts, s.retryable, s.backoff_base_ms,
            s.max_backoff_ms
       FROM tasker.workflow_steps s
      WHERE s.step_id = ANY(ARRAY(SELECT step_id FROM members))
@@ -61,11 +61,11 @@ UNION ALL
 SELECT 'member', batch_id, step_id, NULL, NULL, NULL, attempt, NULL, NULL, NULL, NULL, NULL
   FROM members
 UNION ALL
-SELECT 'step', NULL, step_id, task_id, state, NULL, attempts, max_attempts, retryable, backoff_base_ms,
+SELECT 'step', NULL, step_id, task_id, state, handler, attempts, max_attempts, retryable, backoff_base_ms,
        max_backoff_ms, true
   FROM locked
 UNION ALL
-SELECT 'step', NULL, s.step_id, s.task_id, s.state, NULL, s.attempts, s.max_attempts, s.retryable,
+SELECT 'step', NULL, s.step_id, s.task_id, s.state, s.handler, s.attempts, s.max_attempts, s.retryable,
        s.backoff_base_ms, s.max_backoff_ms, false
   FROM tasker.workflow_steps s
  WHERE s.step_id = ANY(ARRAY(

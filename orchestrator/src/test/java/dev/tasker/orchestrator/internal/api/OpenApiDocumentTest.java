@@ -9,6 +9,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.tasker.orchestrator.internal.metrics.Readiness;
 import dev.tasker.orchestrator.ApiTokens;
 import dev.tasker.orchestrator.HttpEndpoint;
 import java.time.Clock;
@@ -38,7 +39,7 @@ class OpenApiDocumentTest {
 
   private static Set<String> served() {
     ApiServer server = new ApiServer(new HttpEndpoint("127.0.0.1", 0), ApiTokens.NONE,
-        new ApiServer.Sources(null, null, List::of, () -> "", () -> 0L), Clock.systemUTC());
+        new ApiServer.Sources(null, null, () -> new Readiness.Report(true, List.of()), () -> "", () -> 0L), Clock.systemUTC());
     Set<String> routes = new TreeSet<>();
     for (ApiServer.Route route : server.routes()) {
       routes.add(route.method().name() + " " + route.path());

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tasker.orchestrator.ConnectionPools;
+import dev.tasker.orchestrator.internal.db.Sql;
+import dev.tasker.orchestrator.internal.metrics.TaskerMetrics;
 import dev.tasker.schema.DatabaseSettings;
 import dev.tasker.schema.testing.TestDatabases;
 import java.sql.Connection;
@@ -196,6 +198,30 @@ class ReadyStepPlanIT {
 
     print("plan of the early connection at " + STEPS + " steps, after ANALYZE", plan);
     assertReadsTheReadyIndexInDispatchOrder(plan);
+  }
+
+  /**
+   * The metrics' step gauges (read at most every 5 s when scraped) count each state from its own
+   * partial index, never the table: a million steps, of which 80,000 ready, cost one index read per
+   * state.
+   */
+  @Test
+  void the_step_count_gauges_read_only_the_partial_indexes_of_their_states_at_a_million_steps()
+      throws SQLException, JsonProcessingException {
+    try (Connection connection = orchestratorConnection(); Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(
+            "EXPLAIN (ANALYZE, FORMAT JSON) " + Sql.load(TaskerMetrics.class, "step_counts.sql"))) {
+      rs.next();
+      JsonNode explained = MAPPER.readTree(rs.getString(1));
+      List<JsonNode> nodes = new ArrayList<>();
+      collect(explained.get(0).get("Plan"), nodes);
+
+      print("step count gauges on " + STEPS + " steps", explained);
+      assertThat(nodes).extracting(n -> n.get("Node Type").asText()).as(describe(explained)).doesNotContain("Seq Scan");
+      assertThat(nodes).filteredOn(n -> n.has("Index Name")).extracting(n -> n.get("Index Name").asText())
+          .as(describe(explained))
+          .containsExactlyInAnyOrder(READY_INDEX, "workflow_steps_retry_idx", "workflow_steps_attempt_deadline_idx");
+    }
   }
 
   private static void assertReadsTheReadyIndexInDispatchOrder(JsonNode explained) {

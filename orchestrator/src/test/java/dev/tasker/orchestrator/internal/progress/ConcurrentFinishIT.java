@@ -9,6 +9,7 @@ import dev.tasker.orchestrator.CreatedTask;
 import dev.tasker.orchestrator.TaskRequest;
 import dev.tasker.orchestrator.TaskerClient;
 import dev.tasker.orchestrator.TemplateRegistry;
+import dev.tasker.orchestrator.internal.metrics.TaskerMetrics;
 import dev.tasker.orchestrator.internal.cluster.Liveness;
 import dev.tasker.orchestrator.internal.dispatch.ClaimRound;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
@@ -211,7 +212,7 @@ class ConcurrentFinishIT {
         () -> {},
         () -> {});
     return new ResultApplier(pool, new Backoff(new Random(7)), due -> {},
-        RESULTS_PER_TRANSACTION, Integer.MAX_VALUE, new Liveness("concurrent-finish-it", 3_000), (worker, ack) -> {}, noChildren);
+        RESULTS_PER_TRANSACTION, Integer.MAX_VALUE, new Liveness("concurrent-finish-it", 3_000), (worker, ack) -> {}, noChildren, new TaskerMetrics());
   }
 
   /** Queues each step's result in task order, and each batch's completion after its last result. */

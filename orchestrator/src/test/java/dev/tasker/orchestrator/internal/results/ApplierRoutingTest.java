@@ -2,6 +2,7 @@ package dev.tasker.orchestrator.internal.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tasker.orchestrator.internal.metrics.TaskerMetrics;
 import dev.tasker.orchestrator.internal.cluster.Liveness;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
 import dev.tasker.orchestrator.internal.retry.Backoff;
@@ -65,7 +66,7 @@ class ApplierRoutingTest {
       appliers.add(new ResultApplier(null, new Backoff(new Random(1)), due -> {}, 100,
           maxQueuedEach, new Liveness("routing-test", 3_000), (worker, ack) -> {},
           new ResultApplier.ChildDispatch(new WorkerRegistry(), new DispatchSettings(10, 100, 1_000, 1_000, "routing-test"),
-              round -> 0, inMillis -> {}, () -> {}, () -> {})));
+              round -> 0, inMillis -> {}, () -> {}, () -> {}), new TaskerMetrics()));
     }
     return new ApplierRouting(appliers);
   }

@@ -44,7 +44,7 @@ class ResultDeciderTest {
   }
 
   private StepRow aStepInProgress(UUID id, int attempts, int maxAttempts) {
-    return new StepRow(id, taskId, StepState.IN_PROGRESS, attempts, maxAttempts, true, 1000, 30_000, true);
+    return new StepRow(id, taskId, StepState.IN_PROGRESS, attempts, maxAttempts, true, 1000, 30_000, true, "test_handler");
   }
 
   private Decisions decide(Message... messages) {
@@ -209,8 +209,8 @@ class ResultDeciderTest {
   @Test
   void partials_reported_in_earlier_transactions_count_for_reconciliation() {
     reported.put(batchId, Map.of(stepA, StepStatus.COMPLETED, stepB, StepStatus.COMPLETED));
-    steps.put(stepA, new StepRow(stepA, taskId, StepState.COMPLETE, 1, 3, true, 1000, 30_000, true));
-    steps.put(stepB, new StepRow(stepB, taskId, StepState.COMPLETE, 1, 3, true, 1000, 30_000, true));
+    steps.put(stepA, new StepRow(stepA, taskId, StepState.COMPLETE, 1, 3, true, 1000, 30_000, true, "test_handler"));
+    steps.put(stepB, new StepRow(stepB, taskId, StepState.COMPLETE, 1, 3, true, 1000, 30_000, true, "test_handler"));
 
     Decisions decisions =
         decide(completion(summary(stepA, StepStatus.COMPLETED), summary(stepB, StepStatus.COMPLETED)));

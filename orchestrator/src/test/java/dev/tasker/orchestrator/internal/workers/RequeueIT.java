@@ -8,6 +8,7 @@ import dev.tasker.orchestrator.CreatedTask;
 import dev.tasker.orchestrator.TaskRequest;
 import dev.tasker.orchestrator.TaskerClient;
 import dev.tasker.orchestrator.TemplateRegistry;
+import dev.tasker.orchestrator.internal.metrics.TaskerMetrics;
 import dev.tasker.orchestrator.internal.cluster.Liveness;
 import dev.tasker.orchestrator.internal.dispatch.ClaimRound;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
@@ -66,7 +67,7 @@ class RequeueIT {
         JsonCodec.instance(), System.nanoTime());
     applier = new ResultApplier(pool, new Backoff(new Random(1)), due -> {}, 100, 1_000,
         new Liveness("requeue-it", 3_000), (workerId, ack) -> {},
-        new ResultApplier.ChildDispatch(new WorkerRegistry(), SETTINGS, round -> 0, inMillis -> {}, () -> {}, () -> {}));
+        new ResultApplier.ChildDispatch(new WorkerRegistry(), SETTINGS, round -> 0, inMillis -> {}, () -> {}, () -> {}), new TaskerMetrics());
   }
 
   @AfterEach
