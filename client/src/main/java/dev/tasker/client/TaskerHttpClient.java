@@ -104,12 +104,15 @@ public final class TaskerHttpClient {
 
   /**
    * One page of tasks, newest first ({@code GET /v1/tasks}). Fetch the next page with {@link
-   * TaskPage#nextPage(Page)}.
+   * TaskPage#nextPage(Page)}. A {@code null} filter lists every task; a {@code null} page is {@link
+   * Page#first()}.
    *
    * @throws TaskerApiException {@code invalid-request} (400) for a limit outside 1 to 500 or a
    *     cursor the API did not give
    */
   public TaskPage tasks(TaskFilter filter, Page page) {
+    filter = filter == null ? TaskFilter.all() : filter;
+    page = page == null ? Page.first() : page;
     Map<String, String> query = new LinkedHashMap<>();
     query.put("state", filter.state());
     query.put("namespace", filter.namespace());
