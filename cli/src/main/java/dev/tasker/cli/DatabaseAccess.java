@@ -13,6 +13,7 @@ import dev.tasker.orchestrator.TaskRequest;
 import dev.tasker.orchestrator.TaskSnapshot;
 import dev.tasker.orchestrator.TaskerClient;
 import dev.tasker.orchestrator.TemplateRegistry;
+import dev.tasker.schema.DatabaseSettings;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -26,7 +27,11 @@ final class DatabaseAccess implements TaskerAccess {
   final TaskerClient client;
 
   DatabaseAccess(String command, TemplateRegistry templates) {
-    pool = ConnectionPools.open(Databases.external(command), 2, "tasker-operator");
+    DatabaseSettings database = DatabaseSettings.fromEnvironment(System.getenv())
+        .orElseThrow(() -> new IllegalStateException(command + " needs TASKER_DATABASE_URL (for example"
+            + " postgres://user:password@localhost:5432/tasker), or --api URL (TASKER_API_URL) to go through an"
+            + " orchestrator's HTTP API"));
+    pool = ConnectionPools.open(database, 2, "tasker-operator");
     client = new TaskerClient(pool, templates);
   }
 

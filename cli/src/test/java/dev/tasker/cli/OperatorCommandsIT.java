@@ -194,6 +194,7 @@ class OperatorCommandsIT {
     Run status = throughApi("status");
     Run discrepancies = throughApi("status", "--discrepancies");
     Run missing = throughApi("status", "--task", UUID.randomUUID().toString());
+    Run nowhere = run(Map.of(), List.of("dead-letters"));
     Run submitWithTemplates = throughApi("submit", "--namespace", "cli_it", "--name", "checkout", "--templates", ".");
 
     assertThat(status.exit()).as(status.toString()).isZero();
@@ -206,6 +207,8 @@ class OperatorCommandsIT {
     assertThat(discrepancies.err()).contains("--discrepancies cannot be used with --api");
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).startsWith("tasker status: no task ");
+    assertThat(nowhere.exit()).isEqualTo(2);
+    assertThat(nowhere.err()).contains("tasker dead-letters needs TASKER_DATABASE_URL").contains("or --api URL");
     assertThat(submitWithTemplates.exit()).isEqualTo(2);
     assertThat(submitWithTemplates.err()).contains("--templates cannot be used with --api");
   }
