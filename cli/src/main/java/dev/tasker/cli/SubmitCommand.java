@@ -74,8 +74,15 @@ final class SubmitCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--templates cannot be used with --api: through the API, tasks are created"
           + " from the templates the orchestrators know");
     }
-    JsonNode contextJson = new ObjectMapper().readTree(
-        contextFile != null ? Files.readString(contextFile) : context == null ? "{}" : context);
+    JsonNode contextJson;
+    try {
+      contextJson = new ObjectMapper().readTree(
+          contextFile != null ? Files.readString(contextFile) : context == null ? "{}" : context);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException((contextFile != null ? "--context-file " + contextFile : "--context")
+          + " is not valid JSON: " + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + ")");
+    }
     TemplateRegistry registry = templates == null ? TemplateRegistry.empty() : TemplateRegistry.fromDirectory(templates, null);
     try (TaskerAccess tasker = TaskerAccess.open(api, "tasker submit", registry)) {
       List<UUID> ids = new ArrayList<>();

@@ -71,6 +71,9 @@ public final class TaskerCli implements Runnable {
       commandLine.getErr().println(prefix + cause);
     }
     commandLine.getErr().println(prefix + exception.getMessage());
+    if (exception instanceof dev.tasker.client.TaskerApiException api && api.status() == 401) {
+      commandLine.getErr().println(prefix + "pass an API token with --token TOKEN or TASKER_API_TOKEN");
+    }
     if (System.getenv("TASKER_DEBUG") != null) {
       exception.printStackTrace(commandLine.getErr());
     }

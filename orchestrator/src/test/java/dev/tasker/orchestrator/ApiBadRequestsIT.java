@@ -74,6 +74,8 @@ class ApiBadRequestsIT {
         post("empty body", "/v1/tasks", "", 400, "malformed-json", "empty"),
         post("trailing garbage", "/v1/tasks", "{\"namespace\":\"tests\",\"name\":\"linear\"} x", 400, "malformed-json",
             "not valid JSON"),
+        post("two JSON values", "/v1/tasks", "{\"namespace\":\"tests\",\"name\":\"linear\"} {}", 400,
+            "malformed-json", "more than one JSON value"),
         post("duplicate key", "/v1/tasks", "{\"namespace\":\"tests\",\"namespace\":\"x\",\"name\":\"linear\"}", 400,
             "malformed-json", "Duplicate field 'namespace'"),
         post("an array body", "/v1/tasks", "[]", 400, "invalid-request", "must be a JSON object"),
@@ -164,6 +166,8 @@ class ApiBadRequestsIT {
         new Bad("no token", "GET", "/v1/tasks", null, null, null, 401, "unauthorized", "Authorization: Bearer"),
         new Bad("a wrong token", "GET", "/v1/tasks", null, null, "not-a-configured-token-000", 401, "unauthorized",
             "not one of the configured"),
+        new Bad("a Basic authorization", "GET", "/v1/tasks", null, null, "Basic dXNlcjpwYXNz", 401, "unauthorized",
+            "must be Bearer"),
         new Bad("no token on /metrics", "GET", "/metrics", null, null, null, 401, "unauthorized", "Bearer"),
         new Bad("a read token creating a task", "POST", "/v1/tasks", "{\"namespace\":\"tests\",\"name\":\"linear\","
             + "\"context\":{\"start\":9}}", json, READ, 403, "forbidden", "needs an operate token"),

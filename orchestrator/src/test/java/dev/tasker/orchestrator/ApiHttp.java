@@ -52,7 +52,8 @@ final class ApiHttp {
       request.header("Content-Type", contentType);
     }
     if (token != null) {
-      request.header("Authorization", "Bearer " + token);
+      // "Basic ..." is sent as it is, to test other schemes; anything else is a bearer token.
+      request.header("Authorization", token.startsWith("Basic ") ? token : "Bearer " + token);
     }
     try {
       HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

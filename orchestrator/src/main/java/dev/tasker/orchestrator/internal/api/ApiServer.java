@@ -185,6 +185,7 @@ public final class ApiServer implements AutoCloseable {
       ctx.header("WWW-Authenticate", "Bearer realm=\"tasker\"");
       throw new ApiProblem(ProblemKind.UNAUTHORIZED, header == null
           ? "this request needs an Authorization: Bearer <token> header"
+          : token == null ? "the Authorization header must be Bearer <token>; other schemes are not accepted"
           : "the bearer token is not one of the configured api_read_tokens or api_operate_tokens");
     }
     boolean reads = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
@@ -208,7 +209,8 @@ public final class ApiServer implements AutoCloseable {
     } else if (e instanceof InvalidTaskContextException invalid) {
       write(ctx, ProblemKind.INVALID_CONTEXT, invalid.getMessage(), TaskRoutes.errorsOf(invalid));
     } else if (e instanceof UnknownTemplateException unknown) {
-      write(ctx, ProblemKind.UNKNOWN_TEMPLATE, unknown.getMessage(), List.of());
+      write(ctx, ProblemKind.UNKNOWN_TEMPLATE, unknown.getMessage() + "; GET /v1/templates lists the known ones",
+          List.of());
     } else if (e instanceof InvalidOperationException invalid) {
       write(ctx, invalid.isMissing() ? ProblemKind.NOT_FOUND : ProblemKind.OPERATION_NOT_APPLICABLE,
           invalid.getMessage(), List.of());

@@ -78,8 +78,12 @@ final class JsonBodies {
     } catch (JsonParseException e) {
       throw new ApiProblem(ProblemKind.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage()
           + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+    } catch (MismatchedInputException e) {
+      // FAIL_ON_TRAILING_TOKENS: a second value after the first.
+      throw new ApiProblem(ProblemKind.MALFORMED_JSON, "the body holds more than one JSON value; send one object");
     } catch (IOException e) {
-      throw new ApiProblem(ProblemKind.MALFORMED_JSON, "the body is not valid JSON: " + e.getMessage());
+      throw new ApiProblem(ProblemKind.MALFORMED_JSON, "the body is not valid JSON: "
+          + (e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()));
     }
     if (!tree.isObject()) {
       throw new ApiProblem(ProblemKind.INVALID_REQUEST, "the body must be a JSON object but was " + kind(tree),
