@@ -280,10 +280,4 @@ class ApiIT {
     }
     throw new AssertionError("no step " + name + " in " + task);
   }
-
-  static Set<String> names(JsonNode array) {
-    Set<String> names = new HashSet<>();
-    array.forEach(item -> names.add(item.get("name").asText()));
-    return names;
-  }
 }

@@ -81,37 +81,32 @@ final class ApiQueries {
 
   Optional<Task> task(UUID taskId) {
     return Transactions.inTransaction(dataSource, "reading task " + taskId, connection -> {
-      Task task;
       try (PreparedStatement statement = connection.prepareStatement(Sql.load(ApiQueries.class, "task.sql"))) {
         statement.setObject(1, taskId);
-        try (ResultSet rs = statement.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.empty();
-          }
-          task = new Task(taskId, rs.getString(2) + "/" + rs.getString(3) + ":" + rs.getString(4), rs.getString(2),
-              rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6), json(rs.getString(11)),
-              rs.getString(12), rs.getString(13), rs.getString(14), instant(rs, 7), instant(rs, 8), rs.getInt(9),
-              rs.getInt(10), List.of(), List.of());
+        ResultSet row = statement.executeQuery(); // closed with the statement
+        if (!row.next()) {
+          return Optional.empty();
         }
-      }
-      List<Step> steps = new ArrayList<>();
-      try (PreparedStatement statement = connection.prepareStatement(Sql.load(ApiQueries.class, "steps.sql"))) {
-        statement.setObject(1, taskId);
-        try (ResultSet rs = statement.executeQuery()) {
-          while (rs.next()) {
-            steps.add(step(rs, List.of()));
+        List<Step> rows = new ArrayList<>();
+        try (PreparedStatement steps = connection.prepareStatement(Sql.load(ApiQueries.class, "steps.sql"))) {
+          steps.setObject(1, taskId);
+          try (ResultSet rs = steps.executeQuery()) {
+            while (rs.next()) {
+              rows.add(step(rs, List.of()));
+            }
           }
         }
+        List<Edge> edges = edges(connection, rows.stream().map(Step::stepId).toList());
+        List<Step> steps = rows.stream()
+            .map(s -> new Step(s.stepId(), s.taskId(), s.name(), s.handler(), s.state(), s.attempts(), s.maxAttempts(),
+                s.output(), s.lastError(), s.nextAttemptAt(), s.lastAttemptedAt(), s.completedAt(), s.createdAt(),
+                s.updatedAt(), edges.stream().filter(e -> e.to().equals(s.name())).map(Edge::from).toList()))
+            .toList();
+        return Optional.of(new Task(taskId, row.getString(2) + "/" + row.getString(3) + ":" + row.getString(4),
+            row.getString(2), row.getString(3), row.getString(4), row.getString(5), row.getInt(6),
+            json(row.getString(11)), row.getString(12), row.getString(13), row.getString(14), instant(row, 7),
+            instant(row, 8), row.getInt(9), row.getInt(10), steps, edges));
       }
-      List<Edge> edges = edges(connection, steps.stream().map(Step::stepId).toList());
-      List<Step> withParents = steps.stream()
-          .map(s -> new Step(s.stepId(), s.taskId(), s.name(), s.handler(), s.state(), s.attempts(), s.maxAttempts(),
-              s.output(), s.lastError(), s.nextAttemptAt(), s.lastAttemptedAt(), s.completedAt(), s.createdAt(),
-              s.updatedAt(), edges.stream().filter(e -> e.to().equals(s.name())).map(Edge::from).toList()))
-          .toList();
-      return Optional.of(new Task(task.taskId(), task.template(), task.namespace(), task.name(), task.version(),
-          task.state(), task.priority(), task.context(), task.initiator(), task.sourceSystem(), task.reason(),
-          task.createdAt(), task.completedAt(), task.totalSteps(), task.doneSteps(), withParents, edges));
     });
   }
 
@@ -158,20 +153,6 @@ final class ApiQueries {
       return Optional.of(new StepDetail(step.stepId(), step.taskId(), step.name(), step.handler(), step.state(),
           step.attempts(), step.maxAttempts(), step.output(), step.lastError(), step.nextAttemptAt(),
           step.lastAttemptedAt(), step.completedAt(), step.createdAt(), step.updatedAt(), parents, input, batches));
-    });
-  }
-
-  /** Whether a task (or, with {@code step} true, a step) with this id exists. */
-  boolean exists(UUID id, boolean step) {
-    return Transactions.inTransaction(dataSource, "looking up " + id, connection -> {
-      try (PreparedStatement statement = connection.prepareStatement(step
-          ? "SELECT 1 FROM tasker.workflow_steps WHERE step_id = ?"
-          : "SELECT 1 FROM tasker.tasks WHERE task_id = ?")) {
-        statement.setObject(1, id);
-        try (ResultSet rs = statement.executeQuery()) {
-          return rs.next();
-        }
-      }
     });
   }
 
