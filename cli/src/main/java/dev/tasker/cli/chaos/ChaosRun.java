@@ -189,11 +189,28 @@ final class ChaosRun implements AutoCloseable {
 
   private String launchWorker(List<String> launcher, String endpoint) throws IOException {
     String id = "chaos-" + scenario + "-" + (workers.size() + 1);
+    Files.deleteIfExists(startsFile(id));
     workers.add(ChildProcess.start(id, launcher,
         List.of("worker", "--endpoint", endpoint, "--handlers", "chaos", "--worker-id", id, "--concurrency", "4",
             "--drain-timeout-seconds", "10"),
-        Map.of(), logs.resolve(id + ".log")));
+        Map.of(ChaosHandlers.STARTS_FILE_ENV, startsFile(id).toString()), logs.resolve(id + ".log")));
     return id;
+  }
+
+  /** The file to which worker {@code workerId}'s {@code chaos.work} handler appends a line per step start. */
+  private Path startsFile(String workerId) {
+    return logs.resolve(workerId + ".starts");
+  }
+
+  /** How many steps worker {@code workerId} has started so far. */
+  long stepsStarted(String workerId) throws IOException {
+    Path file = startsFile(workerId);
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (var lines = Files.lines(file)) {
+      return lines.count();
+    }
   }
 
   private void awaitRegistered(List<String> ids) throws InterruptedException {

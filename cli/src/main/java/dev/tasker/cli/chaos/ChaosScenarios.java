@@ -24,8 +24,6 @@ public final class ChaosScenarios {
   /** The promise for a killed worker: its steps run again within 5 seconds at default settings. */
   static final long WORKER_KILL_MAX_RECOVERY_MS = 5000;
 
-  /** How long after a batch is stored {@code partition_worker} cuts the link, so the worker has it. */
-  private static final long BATCH_DELIVERY_MS = 150;
   /** How long {@code partition_worker} cuts the link: over three times the default liveness window. */
   static final Duration PARTITION = Duration.ofSeconds(10);
   /**
@@ -107,11 +105,10 @@ public final class ChaosScenarios {
     run.startWorkers(1);
     List<UUID> ids = run.submit("pipeline", tasks);
     Thread.sleep(BEFORE_FAULT.toMillis());
-    awaitHoldingSteps(run, victim, 50);
-    // The batch is in the database; give it time to reach the worker before the cut (loaded CI
-    // clones cut first, and the worker had nothing to keep: "by outcome: none"). Stored at most
-    // 50 ms ago, it is at most 200 ms old at the cut, and its 300 ms steps are still running.
-    Thread.sleep(BATCH_DELIVERY_MS);
+    // Cut while the worker is inside a handler, so it finishes that step during the partition and
+    // keeps the result. A batch stored in the database may still be on the wire (loaded CI clones
+    // cut before it arrived, and the worker had nothing to keep: "by outcome: none").
+    awaitStepStart(run, victim);
     Instant fault = Instant.now();
     namespace.cut();
     try {
@@ -178,15 +175,26 @@ public final class ChaosScenarios {
     return result(run, ids, 0, -1);
   }
 
+  /**
+   * Waits (up to 30 s) until the worker starts a step after this call: it is 300 ms from its end
+   * when this returns, the 5 ms poll aside.
+   */
+  private static void awaitStepStart(ChaosRun run, String workerId) throws Exception {
+    long before = run.stepsStarted(workerId);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (run.stepsStarted(workerId) == before) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("partition_worker: " + workerId + " started no step within 30 s");
+      }
+      Thread.sleep(5);
+    }
+  }
+
   /** Waits (up to 30 s) until the worker holds a step sent in the last 100 ms. */
   private static void awaitHoldingSteps(ChaosRun run, String workerId) throws Exception {
     // Steps take 300 ms: one sent in the last 100 ms is still running when the fault lands.
-    awaitHoldingSteps(run, workerId, 100);
-  }
-
-  private static void awaitHoldingSteps(ChaosRun run, String workerId, long withinMs) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!run.holdsRecentSteps(workerId, withinMs) && System.nanoTime() < deadline) {
+    while (!run.holdsRecentSteps(workerId, 100) && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
   }
