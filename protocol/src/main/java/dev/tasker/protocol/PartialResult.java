@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param status outcome or progress
  * @param output the handler's output; present when {@code status} is {@code completed}
  * @param error why it failed; present when {@code status} is {@code failed}
+ * @param checkpoint the progress to resume from, a JSON object; present when {@code status} is
+ *     {@code checkpoint} (see {@link Checkpoints})
  * @param workerId the reporting worker's id
  * @param sequence position of this message among the batch's partial results, 1, 2, 3, ... in
  *     sending order
@@ -28,6 +30,7 @@ public record PartialResult(
     @JsonProperty(required = true) StepStatus status,
     JsonNode output,
     StepError error,
+    JsonNode checkpoint,
     @JsonProperty(required = true) String workerId,
     @JsonProperty(required = true) long sequence,
     @JsonProperty(required = true) Instant timestamp,
@@ -43,10 +46,17 @@ public record PartialResult(
     if (status == StepStatus.FAILED && error == null) {
       throw new IllegalArgumentException("error is required when status is failed");
     }
+    Checkpoints.check(status, checkpoint, "");
     Checks.requiredText(workerId, "worker_id");
     Checks.atLeast(sequence, 1, "sequence");
     Checks.required(timestamp, "timestamp");
     Checks.atLeast(executionTimeMs, 0, "execution_time_ms");
+  }
+
+  /** A result without a checkpoint (any status but {@code checkpoint}). */
+  public PartialResult(UUID batchId, UUID stepId, int attempt, StepStatus status, JsonNode output, StepError error,
+      String workerId, long sequence, Instant timestamp, long executionTimeMs) {
+    this(batchId, stepId, attempt, status, output, error, null, workerId, sequence, timestamp, executionTimeMs);
   }
 
   @Override

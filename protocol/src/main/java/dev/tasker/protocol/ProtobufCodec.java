@@ -142,6 +142,12 @@ public final class ProtobufCodec implements MessageCodec {
               .setMaxAttempts(step.metadata().maxAttempts())
               .setTimeoutMs(step.metadata().timeoutMs()));
       step.previousResults().forEach((name, output) -> s.putPreviousResultsJson(name, JSON.writeValue(output)));
+      if (!step.inputs().isEmpty()) {
+        s.setInputsJson(JSON.writeValue(step.inputs()));
+      }
+      if (step.checkpoint() != null) {
+        s.setCheckpointJson(JSON.writeValue(step.checkpoint()));
+      }
       b.addSteps(s);
     }
     return b.build();
@@ -162,6 +168,9 @@ public final class ProtobufCodec implements MessageCodec {
     }
     if (m.error() != null) {
       b.setError(error(m.error()));
+    }
+    if (m.checkpoint() != null) {
+      b.setCheckpointJson(JSON.writeValue(m.checkpoint()));
     }
     return b.build();
   }
@@ -185,6 +194,9 @@ public final class ProtobufCodec implements MessageCodec {
       }
       if (summary.error() != null) {
         s.setError(error(summary.error()));
+      }
+      if (summary.checkpoint() != null) {
+        s.setCheckpointJson(JSON.writeValue(summary.checkpoint()));
       }
       b.addStepSummaries(s);
     }
@@ -256,6 +268,7 @@ public final class ProtobufCodec implements MessageCodec {
       case COMPLETED -> TaskerV1.StepStatus.STEP_STATUS_COMPLETED;
       case FAILED -> TaskerV1.StepStatus.STEP_STATUS_FAILED;
       case IN_PROGRESS -> TaskerV1.StepStatus.STEP_STATUS_IN_PROGRESS;
+      case CHECKPOINT -> TaskerV1.StepStatus.STEP_STATUS_CHECKPOINT;
     };
   }
 
@@ -314,7 +327,9 @@ public final class ProtobufCodec implements MessageCodec {
           requiredJson(s.getTaskContextJson(), type, at + "task_context_json"),
           previous,
           new StepMetadata(s.getMetadata().getAttempt(), s.getMetadata().getMaxAttempts(),
-              s.getMetadata().getTimeoutMs())));
+              s.getMetadata().getTimeoutMs()),
+          s.hasInputsJson() ? JSON.readValue(s.getInputsJson(), type, at + "inputs_json") : null,
+          s.hasCheckpointJson() ? JSON.readValue(s.getCheckpointJson(), type, at + "checkpoint_json") : null));
     }
     return new StepBatchRequest(Ids.parse(m.getBatchId(), "batch_id"), m.getProtocolVersion(), steps);
   }
@@ -328,6 +343,7 @@ public final class ProtobufCodec implements MessageCodec {
         status(m.getStatus(), "status"),
         m.hasOutputJson() ? JSON.readValue(m.getOutputJson(), type, "output_json") : null,
         m.hasError() ? error(m.getError(), "error") : null,
+        m.hasCheckpointJson() ? JSON.readValue(m.getCheckpointJson(), type, "checkpoint_json") : null,
         m.getWorkerId(),
         m.getSequence(),
         instant(m.hasTimestamp(), m.getTimestamp(), "timestamp"),
@@ -346,6 +362,7 @@ public final class ProtobufCodec implements MessageCodec {
           status(s.getStatus(), at + "status"),
           s.hasOutputJson() ? JSON.readValue(s.getOutputJson(), type, at + "output_json") : null,
           s.hasError() ? error(s.getError(), at + "error") : null,
+          s.hasCheckpointJson() ? JSON.readValue(s.getCheckpointJson(), type, at + "checkpoint_json") : null,
           s.getExecutionTimeMs()));
     }
     return new BatchCompletion(
@@ -390,8 +407,9 @@ public final class ProtobufCodec implements MessageCodec {
       case STEP_STATUS_COMPLETED -> StepStatus.COMPLETED;
       case STEP_STATUS_FAILED -> StepStatus.FAILED;
       case STEP_STATUS_IN_PROGRESS -> StepStatus.IN_PROGRESS;
+      case STEP_STATUS_CHECKPOINT -> StepStatus.CHECKPOINT;
       case STEP_STATUS_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException(
-          field + " must be completed, failed or in_progress");
+          field + " must be completed, failed, in_progress or checkpoint");
     };
   }
 

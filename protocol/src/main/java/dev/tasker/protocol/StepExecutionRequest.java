@@ -1,5 +1,6 @@
 package dev.tasker.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -18,6 +19,11 @@ import java.util.UUID;
  * @param previousResults outputs of the step's dependencies (direct and transitive), keyed by step
  *     name; empty for a step without dependencies
  * @param metadata attempt number and limits
+ * @param inputs what the orchestrator gave this step when it created it, a JSON object: for a
+ *     batch worker, {@code {"cursor": {"batch_id", "start_cursor", "end_cursor", "batch_size"}}};
+ *     empty for other steps
+ * @param checkpoint the last checkpoint the step yielded (a JSON object), to resume from; absent
+ *     when it has none
  */
 public record StepExecutionRequest(
     @JsonProperty(required = true) UUID stepId,
@@ -27,7 +33,9 @@ public record StepExecutionRequest(
     JsonNode handlerConfig,
     @JsonProperty(required = true) JsonNode taskContext,
     Map<String, JsonNode> previousResults,
-    @JsonProperty(required = true) StepMetadata metadata) {
+    @JsonProperty(required = true) StepMetadata metadata,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) JsonNode inputs,
+    JsonNode checkpoint) {
 
   /** Validates and copies the fields. */
   public StepExecutionRequest {
@@ -49,5 +57,21 @@ public record StepExecutionRequest(
     previousResults =
         previousResults == null ? Map.of() : Checks.copyOf(previousResults, "previous_results");
     Checks.required(metadata, "metadata");
+    inputs = inputs == null || inputs.isNull() ? JsonNodeFactory.instance.objectNode() : inputs;
+    if (!inputs.isObject()) {
+      throw new IllegalArgumentException("inputs must be a JSON object");
+    }
+    if (checkpoint != null && checkpoint.isNull()) {
+      checkpoint = null;
+    }
+    if (checkpoint != null) {
+      Checkpoints.checkShape(checkpoint, "checkpoint");
+    }
+  }
+
+  /** A step created with the task: no inputs, no checkpoint. */
+  public StepExecutionRequest(UUID stepId, UUID taskId, String stepName, String handler, JsonNode handlerConfig,
+      JsonNode taskContext, Map<String, JsonNode> previousResults, StepMetadata metadata) {
+    this(stepId, taskId, stepName, handler, handlerConfig, taskContext, previousResults, metadata, null, null);
   }
 }

@@ -11,15 +11,24 @@ public enum StepStatus {
   /** The handler failed; {@code error} says how and whether a retry may help. */
   FAILED,
   /** Progress report: the step is still running. Not an outcome. */
-  IN_PROGRESS;
+  IN_PROGRESS,
+  /**
+   * Checkpoint yield (batch workers only): the handler stopped after recording its progress in
+   * {@code checkpoint}; the orchestrator stores it and sends the step out again, and the handler
+   * resumes from it. Ends the attempt without an outcome.
+   */
+  CHECKPOINT;
 
-  /** The wire form, lower case: {@code completed}, {@code failed}, {@code in_progress}. */
+  /**
+   * The wire form, lower case: {@code completed}, {@code failed}, {@code in_progress},
+   * {@code checkpoint}.
+   */
   @JsonValue
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Whether this status ends the attempt. */
+  /** Whether this status ends the attempt (every status but {@code in_progress}). */
   public boolean isTerminal() {
     return this != IN_PROGRESS;
   }
@@ -37,6 +46,6 @@ public enum StepStatus {
       }
     }
     throw new IllegalArgumentException(
-        "status must be one of completed, failed, in_progress but was '" + wireName + "'");
+        "status must be one of completed, failed, in_progress, checkpoint but was '" + wireName + "'");
   }
 }

@@ -13,6 +13,7 @@ import java.util.UUID;
  * @param status the step's final status in this batch
  * @param output the handler's output when completed
  * @param error why it failed when failed
+ * @param checkpoint the checkpoint when the step yielded (status {@code checkpoint})
  * @param executionTimeMs how long the handler ran, in milliseconds
  */
 public record StepSummary(
@@ -21,6 +22,7 @@ public record StepSummary(
     @JsonProperty(required = true) StepStatus status,
     JsonNode output,
     StepError error,
+    JsonNode checkpoint,
     @JsonProperty(required = true) long executionTimeMs) {
 
   /** Validates the fields. */
@@ -31,6 +33,13 @@ public record StepSummary(
     if (status == StepStatus.FAILED && error == null) {
       throw new IllegalArgumentException("step_summaries[].error is required when status is failed");
     }
+    Checkpoints.check(status, checkpoint, "step_summaries[].");
     Checks.atLeast(executionTimeMs, 0, "step_summaries[].execution_time_ms");
+  }
+
+  /** A summary without a checkpoint (any status but {@code checkpoint}). */
+  public StepSummary(UUID stepId, int attempt, StepStatus status, JsonNode output, StepError error,
+      long executionTimeMs) {
+    this(stepId, attempt, status, output, error, null, executionTimeMs);
   }
 }
