@@ -11,6 +11,7 @@ import dev.tasker.orchestrator.internal.metrics.Readiness;
 import dev.tasker.orchestrator.internal.metrics.TaskerMetrics;
 import dev.tasker.orchestrator.internal.notify.PeerNotifier;
 import dev.tasker.orchestrator.internal.notify.ReadyListener;
+import dev.tasker.orchestrator.internal.creation.TemplateStore;
 import dev.tasker.orchestrator.internal.results.ApplierRouting;
 import dev.tasker.orchestrator.internal.results.ResultApplier;
 import dev.tasker.orchestrator.internal.retention.Retention;
@@ -138,6 +139,7 @@ public final class Orchestrator implements AutoCloseable {
     DispatchSettings dispatch = new DispatchSettings(config.batchSize(), config.maxStepsPerRound(),
         config.resultTimeoutMs(), config.sweepIntervalMs(), orchestratorId);
     int applierCount = config.appliers();
+    TemplateStore runTimeTemplates = new TemplateStore(dataSource, templates);
     appliers = new ArrayList<>();
     for (int i = 0; i < applierCount; i++) {
       appliers.add(new ResultApplier(dataSource, backoff,
@@ -146,7 +148,7 @@ public final class Orchestrator implements AutoCloseable {
           self, (workerId, ack) -> gateway.sendToWorker(workerId, ack),
           new ResultApplier.ChildDispatch(registry, dispatch, round -> round.send(gateway, metrics),
               inMillis -> sweeper.deadlineSet(inMillis), () -> dispatcher.stepsReady(), () -> dispatcher.creditFreed()),
-          metrics));
+          metrics).createStepsWith(runTimeTemplates, config.maxBatchWorkersPerTask()));
     }
     applier = new ApplierRouting(appliers);
     List<ResultApplier> counted = appliers;

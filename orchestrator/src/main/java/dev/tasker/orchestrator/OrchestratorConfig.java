@@ -68,6 +68,8 @@ import dev.tasker.protocol.transport.CurveKeys;
  *     a test opens no HTTP port unless asked
  * @param apiTokens the bearer tokens the HTTP API accepts, by role; none is allowed only when
  *     {@code httpEndpoint} is a loopback address
+ * @param maxBatchWorkersPerTask most batch workers one task may have; a batchable step's plan
+ *     asking for more fails the step, naming the bound
  */
 public record OrchestratorConfig(
     List<String> endpoints,
@@ -91,7 +93,8 @@ public record OrchestratorConfig(
     Path curveAuthorizedKeysFile,
     int retentionDays,
     String httpEndpoint,
-    ApiTokens apiTokens) {
+    ApiTokens apiTokens,
+    int maxBatchWorkersPerTask) {
 
   /** Default endpoint. */
   public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
@@ -141,6 +144,8 @@ public record OrchestratorConfig(
   public static final String DEFAULT_HTTP_ENDPOINT = "127.0.0.1:8080";
   /** The {@code http_endpoint} value that turns the HTTP server off. */
   public static final String HTTP_OFF = "off";
+  /** Default {@code max_batch_workers_per_task}. */
+  public static final int DEFAULT_MAX_BATCH_WORKERS_PER_TASK = 10_000;
   /** Most result appliers. */
   public static final int MAX_APPLIERS = 16;
 
@@ -149,7 +154,8 @@ public record OrchestratorConfig(
           "heartbeat_liveness", "send_high_water_mark", "receive_high_water_mark", "max_message_bytes",
           "pool_size", "sweep_interval_ms", "max_results_per_transaction", "max_queued_results", "appliers", "encodings",
           "allow_insecure", "advertised_endpoints", "curve_secret_key_file", "curve_authorized_keys_file",
-          "retention_days", "http_endpoint", "api_read_tokens", "api_operate_tokens");
+          "retention_days", "http_endpoint", "api_read_tokens", "api_operate_tokens",
+          "max_batch_workers_per_task");
 
   /** Validates every field, naming the key and the constraint. */
   public OrchestratorConfig {
@@ -181,6 +187,7 @@ public record OrchestratorConfig(
     atLeast("pool_size", poolSize, 4);
     atLeast("sweep_interval_ms", sweepIntervalMs, 1);
     atLeast("max_results_per_transaction", maxResultsPerTransaction, 1);
+    atLeast("max_batch_workers_per_task", maxBatchWorkersPerTask, 1);
     atLeast("max_queued_results", maxQueuedResults, 1);
     if (appliers < 1 || appliers > MAX_APPLIERS) {
       throw new ConfigurationException("appliers must be from 1 to " + MAX_APPLIERS + " but was " + appliers);
@@ -413,6 +420,7 @@ public record OrchestratorConfig(
     private int poolSize = DEFAULT_POOL_SIZE;
     private long sweepIntervalMs = DEFAULT_SWEEP_INTERVAL_MS;
     private int maxResultsPerTransaction = DEFAULT_MAX_RESULTS_PER_TRANSACTION;
+    private int maxBatchWorkersPerTask = DEFAULT_MAX_BATCH_WORKERS_PER_TASK;
     private int maxQueuedResults = DEFAULT_MAX_QUEUED_RESULTS;
     private int retentionDays = DEFAULT_RETENTION_DAYS;
     private int appliers = DEFAULT_APPLIERS;
@@ -501,6 +509,12 @@ public record OrchestratorConfig(
       return this;
     }
 
+    /** Sets {@code max_batch_workers_per_task}. */
+    public Builder maxBatchWorkersPerTask(int maxBatchWorkersPerTask) {
+      this.maxBatchWorkersPerTask = maxBatchWorkersPerTask;
+      return this;
+    }
+
     /** Sets {@code max_results_per_transaction}. */
     public Builder maxResultsPerTransaction(int maxResultsPerTransaction) {
       this.maxResultsPerTransaction = maxResultsPerTransaction;
@@ -567,6 +581,7 @@ public record OrchestratorConfig(
         case "pool_size" -> poolSize = (int) number(key, value);
         case "sweep_interval_ms" -> sweepIntervalMs = number(key, value);
         case "max_results_per_transaction" -> maxResultsPerTransaction = (int) number(key, value);
+        case "max_batch_workers_per_task" -> maxBatchWorkersPerTask = (int) number(key, value);
         case "max_queued_results" -> maxQueuedResults = (int) number(key, value);
         case "retention_days" -> retentionDays = (int) number(key, value);
         case "appliers" -> appliers = (int) number(key, value);
@@ -622,7 +637,7 @@ public record OrchestratorConfig(
           heartbeatLiveness, sendHighWaterMark, receiveHighWaterMark, maxMessageBytes, poolSize, sweepIntervalMs,
           maxResultsPerTransaction, maxQueuedResults, appliers, encodings, allowInsecure, advertisedEndpoints,
           curveSecretKeyFile, curveAuthorizedKeysFile, retentionDays, httpEndpoint,
-          new ApiTokens(apiReadTokens, apiOperateTokens));
+          new ApiTokens(apiReadTokens, apiOperateTokens), maxBatchWorkersPerTask);
     }
   }
 }

@@ -9,8 +9,10 @@ package dev.tasker.orchestrator;
  * @param backoffBaseMs delay before the second attempt, in milliseconds; it doubles for each
  *     further attempt, with jitter
  * @param maxBackoffMs the longest delay, in milliseconds, also capping a handler's retry-after
+ * @param backoff how the delay grows from one attempt to the next
  */
-public record RetryPolicy(boolean retryable, int maxAttempts, long backoffBaseMs, long maxBackoffMs) {
+public record RetryPolicy(
+    boolean retryable, int maxAttempts, long backoffBaseMs, long maxBackoffMs, BackoffKind backoff) {
 
   /** Default for {@code retry.max_attempts}. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -21,7 +23,8 @@ public record RetryPolicy(boolean retryable, int maxAttempts, long backoffBaseMs
 
   /** The policy used when a step has no {@code retry} section. */
   public static final RetryPolicy DEFAULT =
-      new RetryPolicy(true, DEFAULT_MAX_ATTEMPTS, DEFAULT_BACKOFF_BASE_MS, DEFAULT_MAX_BACKOFF_MS);
+      new RetryPolicy(true, DEFAULT_MAX_ATTEMPTS, DEFAULT_BACKOFF_BASE_MS, DEFAULT_MAX_BACKOFF_MS,
+          BackoffKind.EXPONENTIAL);
 
   /** Validates the values. */
   public RetryPolicy {
@@ -35,6 +38,14 @@ public record RetryPolicy(boolean retryable, int maxAttempts, long backoffBaseMs
       throw new IllegalArgumentException(
           "retry.max_backoff_ms must be >= backoff_base_ms (" + backoffBaseMs + ") but was " + maxBackoffMs);
     }
+    if (backoff == null) {
+      backoff = BackoffKind.EXPONENTIAL;
+    }
+  }
+
+  /** An exponential policy. */
+  public RetryPolicy(boolean retryable, int maxAttempts, long backoffBaseMs, long maxBackoffMs) {
+    this(retryable, maxAttempts, backoffBaseMs, maxBackoffMs, BackoffKind.EXPONENTIAL);
   }
 
   /** How many attempts the step really gets: 1 when not retryable, else {@link #maxAttempts()}. */

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param dependencies names of the steps that must complete first
  * @param retry the retry policy
  * @param timeout how long one attempt may run
+ * @param type the kind of step
  */
 public record StepTemplate(
     String name,
@@ -23,7 +24,8 @@ public record StepTemplate(
     JsonNode handlerConfig,
     List<String> dependencies,
     RetryPolicy retry,
-    Duration timeout) {
+    Duration timeout,
+    StepType type) {
 
   /** Default for {@code timeout_seconds}. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -37,5 +39,12 @@ public record StepTemplate(
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(timeout, "timeout");
     description = description == null ? "" : description;
+    type = type == null ? StepType.STANDARD : type;
+  }
+
+  /** A standard step. */
+  public StepTemplate(String name, String description, String handler, JsonNode handlerConfig,
+      List<String> dependencies, RetryPolicy retry, Duration timeout) {
+    this(name, description, handler, handlerConfig, dependencies, retry, timeout, StepType.STANDARD);
   }
 }

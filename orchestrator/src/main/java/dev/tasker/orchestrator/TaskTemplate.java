@@ -1,7 +1,9 @@
 package dev.tasker.orchestrator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -39,6 +41,31 @@ public record TaskTemplate(
   /** {@code namespace/name:version}, for messages. */
   public String fullName() {
     return namespace + "/" + name + ":" + version;
+  }
+
+  /**
+   * The steps created with each task: all but those created at run time, which are the steps that
+   * descend from a decision step (created when it chooses them) and batch workers with their
+   * descendants (created from a batchable step's plan). Dependencies first.
+   */
+  public List<StepTemplate> initialSteps() {
+    Set<String> later = new HashSet<>();
+    for (StepTemplate step : steps) {
+      boolean createdLater = step.type() == StepType.BATCH_WORKER;
+      for (String dependency : step.dependencies()) {
+        StepTemplate parent = step(dependency).orElseThrow();
+        createdLater |= later.contains(dependency) || parent.type() == StepType.DECISION;
+      }
+      if (createdLater) {
+        later.add(step.name());
+      }
+    }
+    return steps.stream().filter(s -> !later.contains(s.name())).toList();
+  }
+
+  /** Whether any step of this template creates steps at run time (a decision or batchable step). */
+  public boolean isDynamic() {
+    return steps.stream().anyMatch(s -> s.type() == StepType.DECISION || s.type() == StepType.BATCHABLE);
   }
 
   /** The step called {@code stepName}, if any. */

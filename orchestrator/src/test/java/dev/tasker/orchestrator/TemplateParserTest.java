@@ -203,10 +203,58 @@ class TemplateParserTest {
   }
 
   @Test
-  void unsupported_step_types_are_refused_rather_than_ignored() {
-    assertThatThrownBy(() -> parse(HEADER + "steps:\n  - {name: a, type: decision, handler: {callable: h}}\n"))
+  void an_unknown_step_type_is_refused_naming_the_known_ones() {
+    assertThatThrownBy(() -> parse(HEADER + "steps:\n  - {name: a, type: fork, handler: {callable: h}}\n"))
         .isInstanceOf(TemplateException.class)
-        .hasMessageContaining("step type 'decision' is not supported");
+        .hasMessageContaining("step type 'fork' is not one of standard, decision, deferred_convergence, batchable,"
+            + " batch_worker");
+  }
+
+  @Test
+  void every_step_type_and_upstream_retry_form_is_read() {
+    TaskTemplate template = TemplateRegistry.fromDirectory(java.nio.file.Path.of("src/test/resources/templates-dynamic"),
+        "test").find("conditional_approval", "approval_routing", "1.0.0").orElseThrow();
+    assertThat(template.step("routing_decision").orElseThrow().type()).isEqualTo(StepType.DECISION);
+    assertThat(template.step("finalize_approval").orElseThrow().type()).isEqualTo(StepType.DEFERRED_CONVERGENCE);
+    assertThat(template.step("validate_request").orElseThrow().retry().backoff()).isEqualTo(BackoffKind.LINEAR);
+    assertThat(template.step("finalize_approval").orElseThrow().retry().backoff()).isEqualTo(BackoffKind.NONE);
+    // max_attempts: 0 with retryable: false is one attempt.
+    assertThat(template.step("routing_decision").orElseThrow().retry().effectiveMaxAttempts()).isEqualTo(1);
+    // environments.test.steps[name: ALL] applies to every step, merged into each step's retry.
+    assertThat(template.step("auto_approve").orElseThrow().timeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(template.step("validate_request").orElseThrow().retry().maxAttempts()).isEqualTo(2);
+    assertThat(template.step("validate_request").orElseThrow().retry().backoff()).isEqualTo(BackoffKind.LINEAR);
+    assertThat(template.initialSteps()).extracting(StepTemplate::name)
+        .containsExactly("validate_request", "routing_decision");
+
+    TaskTemplate batches = TemplateRegistry.fromDirectory(java.nio.file.Path.of("src/test/resources/templates-dynamic"),
+        null).find("csv_processing", "csv_inventory", "1.0.0").orElseThrow();
+    assertThat(batches.step("process_csv_batch").orElseThrow().type()).isEqualTo(StepType.BATCH_WORKER);
+    assertThat(batches.initialSteps()).extracting(StepTemplate::name).containsExactly("analyze_csv");
+    assertThat(batches.definition().path("steps").get(1).path("batch_config").path("cursor_field").asText())
+        .isEqualTo("row_number");
+  }
+
+  @Test
+  void max_attempts_zero_is_refused_for_a_retryable_step() {
+    assertThatThrownBy(() -> parse(HEADER + "steps:\n  - {name: a, handler: {callable: h}, retry: {max_attempts: 0}}\n"))
+        .hasMessageContaining("retry.max_attempts must be a whole number from 1 to 1000");
+  }
+
+  @Test
+  void an_unknown_backoff_is_refused_naming_the_known_ones() {
+    assertThatThrownBy(() -> parse(HEADER + "steps:\n  - {name: a, handler: {callable: h}, retry: {backoff: cubic}}\n"))
+        .hasMessageContaining("retry.backoff 'cubic' is not one of exponential, linear, none");
+  }
+
+  @Test
+  void run_time_step_kinds_must_fit_together() {
+    assertThatThrownBy(() -> parse(HEADER + "steps:\n  - {name: a, type: batch_worker, handler: {callable: h}}\n"))
+        .hasMessageContaining("a batch_worker step must depend on exactly one step, a batchable one");
+    assertThatThrownBy(() -> parse(HEADER + "steps:\n  - {name: a, type: batchable, handler: {callable: h}}\n"))
+        .hasMessageContaining("a batchable step needs a batch_worker step that depends on it");
+    assertThatThrownBy(() -> parse(HEADER + "steps:\n  - {name: a, type: deferred_convergence, handler: {callable: h}}\n"))
+        .hasMessageContaining("a deferred_convergence step must list the steps it may converge");
   }
 
   @Test

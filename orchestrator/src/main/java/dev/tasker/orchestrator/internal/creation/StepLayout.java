@@ -28,7 +28,9 @@ final class StepLayout {
       boolean retryable,
       long backoffBaseMs,
       long maxBackoffMs,
-      long timeoutMs) {}
+      long timeoutMs,
+      String kind,
+      String backoff) {}
 
   private final List<Step> steps;
   private final int[] edgeFrom;
@@ -42,14 +44,16 @@ final class StepLayout {
     this.roots = (int) steps.stream().filter(s -> s.unmetDependencies() == 0).count();
   }
 
+  /** The layout of the steps created with each task ({@link TaskTemplate#initialSteps()}). */
   static StepLayout of(TaskTemplate template) {
+    List<StepTemplate> initial = template.initialSteps();
     Map<String, Integer> position = new HashMap<>();
-    for (StepTemplate step : template.steps()) {
+    for (StepTemplate step : initial) {
       position.put(step.name(), position.size());
     }
     List<Step> steps = new ArrayList<>();
     List<int[]> edges = new ArrayList<>();
-    for (StepTemplate step : template.steps()) {
+    for (StepTemplate step : initial) {
       int to = position.get(step.name());
       for (String dependency : step.dependencies()) {
         edges.add(new int[] {position.get(dependency), to});
@@ -64,7 +68,9 @@ final class StepLayout {
           step.retry().retryable(),
           step.retry().backoffBaseMs(),
           step.retry().maxBackoffMs(),
-          step.timeout().toMillis()));
+          step.timeout().toMillis(),
+          step.type().wireName(),
+          step.retry().backoff().wireName()));
     }
     return new StepLayout(steps,
         edges.stream().mapToInt(e -> e[0]).toArray(),

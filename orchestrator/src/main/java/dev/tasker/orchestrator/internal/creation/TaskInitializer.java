@@ -232,6 +232,8 @@ public final class TaskInitializer {
     final List<Long> backoffBase = new ArrayList<>();
     final List<Long> maxBackoff = new ArrayList<>();
     final List<Long> timeouts = new ArrayList<>();
+    final List<String> kinds = new ArrayList<>();
+    final List<String> backoffs = new ArrayList<>();
     final List<UUID> edgeFrom = new ArrayList<>();
     final List<UUID> edgeTo = new ArrayList<>();
     final List<UUID> edgeTask = new ArrayList<>();
@@ -260,6 +262,8 @@ public final class TaskInitializer {
         backoffBase.add(step.backoffBaseMs());
         maxBackoff.add(step.maxBackoffMs());
         timeouts.add(step.timeoutMs());
+        kinds.add(step.kind());
+        backoffs.add(step.backoff());
       }
       for (int e = 0; e < layout.edgeCount(); e++) {
         edgeFrom.add(stepIds[layout.edgeFrom(e)]);
@@ -282,6 +286,8 @@ public final class TaskInitializer {
       statement.setArray(p++, SqlArrays.longs(connection, backoffBase));
       statement.setArray(p++, SqlArrays.longs(connection, maxBackoff));
       statement.setArray(p++, SqlArrays.longs(connection, timeouts));
+      statement.setArray(p++, SqlArrays.texts(connection, kinds));
+      statement.setArray(p++, SqlArrays.texts(connection, backoffs));
       statement.setArray(p++, SqlArrays.uuids(connection, edgeFrom));
       statement.setArray(p++, SqlArrays.uuids(connection, edgeTo));
       statement.setArray(p, SqlArrays.uuids(connection, edgeTask));

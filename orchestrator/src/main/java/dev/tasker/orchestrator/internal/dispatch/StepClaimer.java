@@ -106,7 +106,9 @@ final class StepClaimer {
                   json(rs.getString(6)),
                   json(rs.getString(10)),
                   previousResults(rs.getString(11)),
-                  new StepMetadata(attempt, Math.max(attempt, rs.getInt(8)), rs.getLong(9))));
+                  new StepMetadata(attempt, Math.max(attempt, rs.getInt(8)), rs.getLong(9)),
+                  rs.getString(12) == null ? null : json(rs.getString(12)),
+                  rs.getString(13) == null ? null : json(rs.getString(13))));
         }
       }
     }

@@ -42,13 +42,15 @@ final class Decisions {
   final Map<UUID, JsonNode> completed = new LinkedHashMap<>();
   final Map<UUID, Retry> retries = new LinkedHashMap<>();
   final Map<UUID, DeadLetters.Entry> failed = new LinkedHashMap<>();
+  /** Batch workers that yielded: their checkpoints, by step. */
+  final Map<UUID, JsonNode> checkpoints = new LinkedHashMap<>();
   final List<TransitionWriter.Change> stepTransitions = new ArrayList<>();
   final Set<UUID> batchesExecuting = new LinkedHashSet<>();
   final Map<UUID, String> batchesCompleted = new LinkedHashMap<>();
   final List<Discrepancy> discrepancies = new ArrayList<>();
 
   boolean changesSteps() {
-    return !completed.isEmpty() || !retries.isEmpty() || !failed.isEmpty();
+    return !completed.isEmpty() || !retries.isEmpty() || !failed.isEmpty() || !checkpoints.isEmpty();
   }
 
   /** The shortest retry delay scheduled, in milliseconds, or {@code null}. */

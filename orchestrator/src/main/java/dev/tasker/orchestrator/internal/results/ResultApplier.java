@@ -3,6 +3,7 @@ package dev.tasker.orchestrator.internal.results;
 import dev.tasker.orchestrator.internal.LogIds;
 import dev.tasker.orchestrator.TaskerDatabaseException;
 import dev.tasker.orchestrator.internal.cluster.Liveness;
+import dev.tasker.orchestrator.internal.creation.TemplateStore;
 import dev.tasker.orchestrator.internal.db.Transactions;
 import dev.tasker.orchestrator.internal.dispatch.ClaimRound;
 import dev.tasker.orchestrator.internal.dispatch.DispatchSettings;
@@ -92,6 +93,8 @@ public final class ResultApplier implements Runnable, InboundSink {
   private final AtomicInteger queuedResults = new AtomicInteger();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopRequested;
+  /** How decision and batchable steps create steps; none until {@link #createStepsWith} is called. */
+  private volatile RunTimeSteps.Settings runTimeSteps;
   /** Events in the last transaction the loop applied. Loop thread only. */
   private int lastTransactionSize;
 
@@ -117,6 +120,16 @@ public final class ResultApplier implements Runnable, InboundSink {
     this.acknowledge = acknowledge;
     this.children = children;
     this.metrics = metrics;
+  }
+
+  /**
+   * Lets decision and batchable steps create steps at run time, from the templates in {@code
+   * templates}, with at most {@code maxBatchWorkersPerTask} batch workers in a task. Call before
+   * {@link #run()}.
+   */
+  public ResultApplier createStepsWith(TemplateStore templates, int maxBatchWorkersPerTask) {
+    this.runTimeSteps = new RunTimeSteps.Settings(templates, maxBatchWorkersPerTask);
+    return this;
   }
 
   @Override
@@ -270,7 +283,13 @@ public final class ResultApplier implements Runnable, InboundSink {
             List<ResultStore.ReadyStep> ready = List.of();
             if (!results.isEmpty()) {
               ResultSnapshot snapshot = ResultStore.load(connection, results);
-              decided = new ResultDecider(backoff, snapshot).decide(results);
+              RunTimeSteps.Settings creating = runTimeSteps;
+              RunTimeSteps created = creating == null ? null : new RunTimeSteps(connection, creating);
+              decided = new ResultDecider(backoff, created == null ? ResultDecider.StepCreator.NONE : created, snapshot)
+                  .decide(results);
+              if (created != null) {
+                created.write();
+              }
               ready = ResultStore.write(connection, decided);
               tally = ResultTally.of(decided, step -> {
                 ResultSnapshot.StepRow row = snapshot.steps().get(step);

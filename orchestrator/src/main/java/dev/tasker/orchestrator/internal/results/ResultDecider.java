@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasker.orchestrator.StepState;
+import dev.tasker.orchestrator.StepType;
 import dev.tasker.orchestrator.internal.results.Decisions.Discrepancy;
 import dev.tasker.orchestrator.internal.results.Decisions.LedgerRow;
 import dev.tasker.orchestrator.internal.results.ResultSnapshot.BatchRow;
@@ -37,7 +38,25 @@ final class ResultDecider {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /**
+   * Plans the steps a completed decision or batchable step creates, in the transaction that
+   * applies its result.
+   */
+  interface StepCreator {
+    /** Creates nothing: for tests and for results that cannot carry a plan. */
+    StepCreator NONE = (step, output) -> "this orchestrator cannot create steps at run time";
+
+    /**
+     * Checks the plan in a decision or batchable step's output and, when it is valid, keeps the
+     * steps to create, written before the result is.
+     *
+     * @return {@code null} when valid, else what is wrong, for the step's error
+     */
+    String plan(StepRow step, JsonNode output);
+  }
+
   private final Backoff backoff;
+  private final StepCreator creator;
   private final ResultSnapshot snapshot;
   private final Decisions decisions = new Decisions();
   private final Map<UUID, StepState> stepStates = new HashMap<>();
@@ -45,7 +64,12 @@ final class ResultDecider {
   private final Map<UUID, Map<UUID, StepStatus>> reported = new HashMap<>();
 
   ResultDecider(Backoff backoff, ResultSnapshot snapshot) {
+    this(backoff, StepCreator.NONE, snapshot);
+  }
+
+  ResultDecider(Backoff backoff, StepCreator creator, ResultSnapshot snapshot) {
     this.backoff = backoff;
+    this.creator = creator;
     this.snapshot = snapshot;
     snapshot.steps().forEach((id, row) -> stepStates.put(id, row.state()));
     snapshot.batches().forEach((id, row) -> batchStates.put(id, row.state()));
@@ -77,7 +101,7 @@ final class ResultDecider {
       markExecuting(partial.batchId());
       if (partial.status().isTerminal()) {
         apply(snapshot.steps().get(partial.stepId()), partial.status(), partial.output(), partial.error(),
-            partial.batchId(), "partial_result");
+            partial.checkpoint(), partial.batchId(), "partial_result");
         outcome = "applied";
       } else {
         outcome = "recorded";
@@ -128,15 +152,35 @@ final class ResultDecider {
     return null;
   }
 
-  private void apply(StepRow step, StepStatus status, JsonNode output, StepError error, UUID batchId, String source) {
+  private void apply(StepRow step, StepStatus status, JsonNode output, StepError error, JsonNode checkpoint,
+      UUID batchId, String source) {
     String metadata = "{\"batch_id\":\"" + batchId + "\",\"source\":\"" + source + "\"}";
+    if (status == StepStatus.COMPLETED && (step.kind() == StepType.DECISION || step.kind() == StepType.BATCHABLE)) {
+      String invalid = creator.plan(step, output == null ? JsonNodeFactory.instance.nullNode() : output);
+      if (invalid != null) {
+        status = StepStatus.FAILED;
+        error = new StepError(invalid, step.kind() == StepType.DECISION ? "invalid_decision" : "invalid_batch_plan",
+            List.of(), false, null);
+      }
+    }
+    if (status == StepStatus.CHECKPOINT && step.kind() != StepType.BATCH_WORKER) {
+      status = StepStatus.FAILED;
+      error = new StepError("the step yielded a checkpoint, but it is a " + step.kind().wireName()
+          + " step: only batch_worker steps may yield", "invalid_checkpoint", List.of(), false, null);
+    }
     StepState target;
-    if (status == StepStatus.COMPLETED) {
+    if (status == StepStatus.CHECKPOINT) {
+      // Out again from where it stopped: pending and ready, its checkpoint stored with it.
+      target = StepState.PENDING;
+      decisions.checkpoints.put(step.stepId(), checkpoint);
+      metadata = "{\"batch_id\":\"" + batchId + "\",\"source\":\"" + source + "\",\"event\":\"checkpoint_yield\"}";
+    } else if (status == StepStatus.COMPLETED) {
       target = StepState.COMPLETE;
       decisions.completed.put(step.stepId(), output == null ? JsonNodeFactory.instance.nullNode() : output);
     } else if (error.retryable() && step.retryable() && step.attempts() < step.maxAttempts()) {
       target = StepState.WAITING_FOR_RETRY;
-      long delay = backoff.delayMillis(step.attempts(), step.backoffBaseMs(), step.maxBackoffMs(), error.retryAfterMs());
+      long delay = backoff.delayMillis(step.backoff(), step.attempts(), step.backoffBaseMs(), step.maxBackoffMs(),
+          error.retryAfterMs());
       decisions.retries.put(step.stepId(), new Decisions.Retry(delay, errorJson(error, step.attempts())));
     } else {
       target = StepState.ERROR;
@@ -189,6 +233,7 @@ final class ResultDecider {
         case COMPLETED -> completed++;
         case FAILED -> failed++;
         case IN_PROGRESS -> inProgress++;
+        case CHECKPOINT -> { }
       }
       UUID stepId = summary.stepId();
       if (!summarized.add(stepId)) {
@@ -210,8 +255,8 @@ final class ResultDecider {
           rejection = validateState(stepId, summary.attempt());
         }
         if (rejection == null) {
-          apply(snapshot.steps().get(stepId), summary.status(), summary.output(), summary.error(), batchId,
-              "batch_completion");
+          apply(snapshot.steps().get(stepId), summary.status(), summary.output(), summary.error(),
+              summary.checkpoint(), batchId, "batch_completion");
           filledIn = true;
         }
         discrepancy(batchId, stepId, "missing_partial",

@@ -1,6 +1,8 @@
 package dev.tasker.orchestrator.internal.results;
 
+import dev.tasker.orchestrator.BackoffKind;
 import dev.tasker.orchestrator.StepState;
+import dev.tasker.orchestrator.StepType;
 import dev.tasker.orchestrator.internal.state.BatchState;
 import dev.tasker.protocol.StepStatus;
 import java.util.Map;
@@ -23,6 +25,8 @@ record ResultSnapshot(
    * @param locked whether this transaction holds the step's row lock; a decision may change only
    *     a locked step
    * @param handler the step's handler, for metrics
+   * @param kind the step's kind ({@code standard}, {@code decision}, ...)
+   * @param backoff how its retry delay grows
    */
   record StepRow(
       UUID stepId,
@@ -34,7 +38,9 @@ record ResultSnapshot(
       long backoffBaseMs,
       long maxBackoffMs,
       boolean locked,
-      String handler) {}
+      String handler,
+      StepType kind,
+      BackoffKind backoff) {}
 
   /** A batch: its worker, size, current state and the attempt of each step it carried. */
   record BatchRow(UUID batchId, String workerId, int stepCount, BatchState state, Map<UUID, Integer> attemptByStep) {}

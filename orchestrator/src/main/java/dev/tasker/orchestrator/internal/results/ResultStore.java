@@ -1,6 +1,8 @@
 package dev.tasker.orchestrator.internal.results;
 
+import dev.tasker.orchestrator.BackoffKind;
 import dev.tasker.orchestrator.StepState;
+import dev.tasker.orchestrator.StepType;
 import dev.tasker.orchestrator.internal.db.KeyedJson;
 import dev.tasker.orchestrator.internal.db.Sql;
 import dev.tasker.orchestrator.internal.db.SqlArrays;
@@ -35,7 +37,7 @@ import java.util.UUID;
  */
 final class ResultStore {
 
-  /** A step whose last dependency just completed: pending and ready to claim. */
+  /** A step whose last dependency just completed, or that yielded: pending and ready to claim. */
   record ReadyStep(UUID stepId, UUID taskId, String handler) {}
 
   private ResultStore() {}
@@ -70,7 +72,8 @@ final class ResultStore {
             case "member" -> members.computeIfAbsent(batchId, b -> new HashMap<>()).put(stepId, rs.getInt(7));
             case "step" -> steps.put(stepId, new StepRow(stepId, rs.getObject(4, UUID.class),
                 StepState.fromDbName(rs.getString(5)), rs.getInt(7), rs.getInt(8), rs.getBoolean(9), rs.getLong(10),
-                rs.getLong(11), rs.getBoolean(12), rs.getString(6)));
+                rs.getLong(11), rs.getBoolean(12), rs.getString(6), StepType.fromWireName(rs.getString(13)),
+                BackoffKind.fromWireName(rs.getString(14))));
             case "reported" -> reported.computeIfAbsent(batchId, b -> new HashMap<>())
                 .put(stepId, StepStatus.fromWireName(rs.getString(5)));
             default -> throw new IllegalStateException("load_results.sql returned an unknown row kind " + rs.getString(1));
@@ -102,6 +105,8 @@ final class ResultStore {
         retries.put(stepId, "{\"delay_ms\":" + retry.delayMs() + ",\"error\":" + retry.errorJson() + "}"));
     Map<UUID, String> errors = new LinkedHashMap<>();
     decisions.failed.forEach((stepId, entry) -> errors.put(stepId, entry.errorJson()));
+    Map<UUID, String> checkpoints = new LinkedHashMap<>();
+    decisions.checkpoints.forEach((stepId, checkpoint) -> checkpoints.put(stepId, checkpoint.toString()));
     List<TransitionWriter.Change> stepChanges = decisions.stepTransitions;
     BatchChanges batches = new BatchChanges(decisions);
     List<ReadyStep> ready = new ArrayList<>();
@@ -113,6 +118,8 @@ final class ResultStore {
       statement.setArray(p++, SqlArrays.uuids(connection, retries.keySet()));
       statement.setObject(p++, KeyedJson.ofJson(errors));
       statement.setArray(p++, SqlArrays.uuids(connection, errors.keySet()));
+      statement.setObject(p++, KeyedJson.ofJson(checkpoints));
+      statement.setArray(p++, SqlArrays.uuids(connection, checkpoints.keySet()));
       statement.setArray(p++, SqlArrays.uuids(connection, stepChanges.stream().map(TransitionWriter.Change::id).toList()));
       statement.setArray(p++, SqlArrays.texts(connection, stepChanges.stream().map(TransitionWriter.Change::toState).toList()));
       statement.setArray(p++, SqlArrays.texts(connection, stepChanges.stream().map(TransitionWriter.Change::metadataJson).toList()));

@@ -1,5 +1,6 @@
 package dev.tasker.orchestrator.internal.retry;
 
+import dev.tasker.orchestrator.BackoffKind;
 import java.util.random.RandomGenerator;
 
 /**
@@ -25,12 +26,32 @@ public final class Backoff {
    * @return milliseconds to wait before the next attempt
    */
   public long delayMillis(int failedAttempt, long baseMs, long maxMs, Long retryAfterMs) {
+    return delayMillis(BackoffKind.EXPONENTIAL, failedAttempt, baseMs, maxMs, retryAfterMs);
+  }
+
+  /**
+   * {@link #delayMillis(int, long, long, Long)} for any kind of backoff: linear grows by {@code
+   * baseMs} per failed attempt (with the same jitter), none is no delay.
+   */
+  public long delayMillis(BackoffKind kind, int failedAttempt, long baseMs, long maxMs, Long retryAfterMs) {
     if (retryAfterMs != null) {
       return Math.min(retryAfterMs, maxMs);
     }
+    if (kind == BackoffKind.NONE) {
+      return 0;
+    }
+    if (kind == BackoffKind.LINEAR) {
+      long linear = baseMs > maxMs / Math.max(failedAttempt, 1) ? maxMs : Math.min(maxMs, baseMs * Math.max(failedAttempt, 1));
+      return jittered(linear);
+    }
     int shift = Math.min(Math.max(failedAttempt - 1, 0), 40);
     long exponential = baseMs > (Long.MAX_VALUE >> shift) ? maxMs : Math.min(maxMs, baseMs << shift);
-    long half = exponential / 2;
-    return half + (exponential - half == 0 ? 0 : random.nextLong(exponential - half + 1));
+    return jittered(exponential);
+  }
+
+  /** Half of {@code delay} plus a random part up to the other half. */
+  private long jittered(long delay) {
+    long half = delay / 2;
+    return half + (delay - half == 0 ? 0 : random.nextLong(delay - half + 1));
   }
 }

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.tasker.orchestrator.BackoffKind;
 import dev.tasker.orchestrator.RetryPolicy;
 import dev.tasker.orchestrator.StepTemplate;
+import dev.tasker.orchestrator.StepType;
 import dev.tasker.orchestrator.TaskTemplate;
 import dev.tasker.orchestrator.TemplateException;
 import java.time.Duration;
@@ -16,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads task templates in the upstream Tasker YAML format: {@code name}, {@code namespace_name},
@@ -32,7 +33,8 @@ public final class TemplateParser {
   private static final YAMLMapper YAML = YAMLMapper.builder()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .build();
-  private static final Set<String> SUPPORTED_STEP_TYPES = Set.of("standard");
+  /** The step name that an {@code environments} override applies to every step with. */
+  private static final String ALL_STEPS = "ALL";
 
   private TemplateParser() {}
 
@@ -86,11 +88,13 @@ public final class TemplateParser {
     for (int i = 0; i < stepsNode.size(); i++) {
       steps.add(parseStep(stepsNode.get(i), i, where, overrides));
     }
+    overrides.remove(ALL_STEPS);
     if (!overrides.isEmpty()) {
       throw new TemplateException(
           where + ": environments." + environment + " names unknown step(s) " + overrides.keySet());
     }
     List<StepTemplate> ordered = DependencyGraph.order(steps, where);
+    checkDynamicSteps(ordered, where);
     return new TaskTemplate(namespace, name, version, description, inputSchema, ordered, tree);
   }
 
@@ -102,11 +106,14 @@ public final class TemplateParser {
     }
     String name = requiredText(node, "name", at);
     String step = where + ": step '" + name + "'";
-    String type = optionalText(node, "type", step);
-    if (type != null && !SUPPORTED_STEP_TYPES.contains(type)) {
-      throw new TemplateException(step + ": step type '" + type + "' is not supported (only standard)");
+    String typeName = optionalText(node, "type", step);
+    StepType type;
+    try {
+      type = typeName == null ? StepType.STANDARD : StepType.fromWireName(typeName);
+    } catch (IllegalArgumentException e) {
+      throw new TemplateException(step + ": " + e.getMessage());
     }
-    Map<String, JsonNode> override = overrides.remove(name);
+    Map<String, JsonNode> override = merge(overrides.get(ALL_STEPS), overrides.remove(name));
     JsonNode handler = override != null && override.containsKey("handler") ? override.get("handler") : node.get("handler");
     if (handler == null || !handler.isObject()) {
       throw new TemplateException(step + ": handler must be a mapping with a callable");
@@ -130,7 +137,7 @@ public final class TemplateParser {
             : node.get("timeout_seconds");
     Duration timeout = parseTimeout(timeoutNode, step);
     String description = optionalText(node, "description", step);
-    return new StepTemplate(name, description, callable, initialization, dependencies, retry, timeout);
+    return new StepTemplate(name, description, callable, initialization, dependencies, retry, timeout, type);
   }
 
   private static RetryPolicy parseRetry(JsonNode node, String step) {
@@ -144,15 +151,19 @@ public final class TemplateParser {
     if (retryable != null && !retryable.isNull() && !retryable.isBoolean()) {
       throw new TemplateException(step + ": retry.retryable must be true or false");
     }
-    int maxAttempts = (int) longField(node, "max_attempts", RetryPolicy.DEFAULT_MAX_ATTEMPTS, step + ": retry", 1, 1000);
+    boolean isRetryable = retryable == null || retryable.isNull() || retryable.asBoolean();
+    // Upstream writes a single attempt as max_attempts: 0 with retryable: false.
+    int maxAttempts = (int) longField(node, "max_attempts", RetryPolicy.DEFAULT_MAX_ATTEMPTS, step + ": retry",
+        isRetryable ? 1 : 0, 1000);
+    if (maxAttempts == 0) {
+      maxAttempts = 1;
+    }
     long base = longField(node, "backoff_base_ms", RetryPolicy.DEFAULT_BACKOFF_BASE_MS, step + ": retry", 0, 86_400_000);
     long max = longField(node, "max_backoff_ms", Math.max(base, RetryPolicy.DEFAULT_MAX_BACKOFF_MS), step + ": retry", 0, 86_400_000);
-    String backoff = optionalText(node, "backoff", step + ": retry");
-    if (backoff != null && !backoff.equals("exponential")) {
-      throw new TemplateException(step + ": retry.backoff '" + backoff + "' is not supported (only exponential)");
-    }
+    String backoffName = optionalText(node, "backoff", step + ": retry");
     try {
-      return new RetryPolicy(retryable == null || retryable.isNull() || retryable.asBoolean(), maxAttempts, base, max);
+      BackoffKind backoff = backoffName == null ? BackoffKind.EXPONENTIAL : BackoffKind.fromWireName(backoffName);
+      return new RetryPolicy(isRetryable, maxAttempts, base, max, backoff);
     } catch (IllegalArgumentException e) {
       throw new TemplateException(step + ": " + e.getMessage());
     }
@@ -193,6 +204,46 @@ public final class TemplateParser {
       result.put(name, fields);
     }
     return result;
+  }
+
+  /** The fields of an {@code ALL} override under those of a step's own override; null if neither. */
+  private static Map<String, JsonNode> merge(Map<String, JsonNode> all, Map<String, JsonNode> own) {
+    if (all == null) {
+      return own;
+    }
+    Map<String, JsonNode> merged = new HashMap<>(all);
+    if (own != null) {
+      own.forEach((field, value) -> merged.put(field, field.equals("retry") ? merge(all.get("retry"), value) : value));
+    }
+    return merged;
+  }
+
+  /**
+   * Checks how the run-time step kinds fit together: a batch worker depends on exactly one
+   * batchable step, a batchable step has at least one batch worker, a deferred convergence step
+   * has dependencies.
+   */
+  private static void checkDynamicSteps(List<StepTemplate> steps, String where) {
+    Map<String, StepTemplate> byName = new HashMap<>();
+    steps.forEach(s -> byName.put(s.name(), s));
+    for (StepTemplate step : steps) {
+      String at = where + ": step '" + step.name() + "'";
+      if (step.type() == StepType.BATCH_WORKER) {
+        long batchable = step.dependencies().stream()
+            .filter(d -> byName.get(d).type() == StepType.BATCHABLE).count();
+        if (batchable != 1 || step.dependencies().size() != 1) {
+          throw new TemplateException(at + ": a batch_worker step must depend on exactly one step, a batchable"
+              + " one, but depends on " + step.dependencies());
+        }
+      }
+      if (step.type() == StepType.BATCHABLE && steps.stream().noneMatch(
+          s -> s.type() == StepType.BATCH_WORKER && s.dependencies().contains(step.name()))) {
+        throw new TemplateException(at + ": a batchable step needs a batch_worker step that depends on it");
+      }
+      if (step.type() == StepType.DEFERRED_CONVERGENCE && step.dependencies().isEmpty()) {
+        throw new TemplateException(at + ": a deferred_convergence step must list the steps it may converge");
+      }
+    }
   }
 
   private static JsonNode merge(JsonNode base, JsonNode override) {

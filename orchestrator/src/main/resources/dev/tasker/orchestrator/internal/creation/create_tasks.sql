@@ -18,14 +18,15 @@ WITH task AS (
 steps AS (
     INSERT INTO tasker.workflow_steps (step_id, task_id, name, handler, handler_config, state,
                                        priority, unmet_dependencies, ancestor_ids, max_attempts,
-                                       retryable, backoff_base_ms, max_backoff_ms, timeout_ms)
+                                       retryable, backoff_base_ms, max_backoff_ms, timeout_ms, kind,
+                                       backoff)
     SELECT x.step_id, t.task_id, x.name, x.handler, x.handler_config::jsonb, 'pending', t.priority,
            x.unmet, string_to_array(x.ancestors, ',')::uuid[], x.max_attempts, x.retryable,
-           x.backoff_base_ms, x.max_backoff_ms, x.timeout_ms
+           x.backoff_base_ms, x.max_backoff_ms, x.timeout_ms, x.kind, x.backoff
       FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[],
-                  ?::int4[], ?::bool[], ?::int8[], ?::int8[], ?::int8[])
+                  ?::int4[], ?::bool[], ?::int8[], ?::int8[], ?::int8[], ?::text[], ?::text[])
            AS x(step_id, task_id, name, handler, handler_config, unmet, ancestors, max_attempts,
-                retryable, backoff_base_ms, max_backoff_ms, timeout_ms)
+                retryable, backoff_base_ms, max_backoff_ms, timeout_ms, kind, backoff)
       JOIN task t ON t.task_id = x.task_id
     RETURNING step_id
 ),

@@ -2,7 +2,8 @@
 -- (pending -> in_progress), records its batch (with the batch's first two transitions: created,
 -- then published), which step went in which batch at which attempt, the steps' transitions, and
 -- tasks starting (pending -> in_progress), and returns what each worker needs: the task context
--- and the outputs of all the step's ancestors (fixed at creation in ancestor_ids), by step name.
+-- and the outputs of all the step's ancestors (fixed at creation in ancestor_ids), by step name,
+-- with the step's inputs (a batch worker's cursor) and last checkpoint.
 -- A planned step that is no longer pending is left out, and so is a batch left with no step.
 -- Parameters: the plan ({step id: [batch id, position in the batch]}) and its step ids, the batches
 -- (id, worker, handler), the orchestrator id, and the grace added to a batch's slowest step timeout
@@ -24,7 +25,7 @@ claimed AS (
      WHERE s.step_id = ANY(?::uuid[])
        AND s.state = 'pending'
     RETURNING s.step_id, s.task_id, s.name, s.handler, s.handler_config, s.attempts, s.max_attempts,
-              s.timeout_ms, s.ancestor_ids,
+              s.timeout_ms, s.ancestor_ids, s.inputs, s.checkpoint,
               ((SELECT by_step FROM plan) -> s.step_id::text ->> 0)::uuid AS batch_id,
               ((SELECT by_step FROM plan) -> s.step_id::text ->> 1)::int4 AS sequence_order
 ),
@@ -80,7 +81,8 @@ SELECT c.batch_id, c.step_id, c.task_id, c.name, c.handler, c.handler_config::te
        c.max_attempts, c.timeout_ms, t.context,
        (SELECT coalesce(jsonb_object_agg(a.name, coalesce(a.results, 'null'::jsonb)), '{}'::jsonb)::text
           FROM tasker.workflow_steps a
-         WHERE a.step_id = ANY(c.ancestor_ids))
+         WHERE a.step_id = ANY(c.ancestor_ids)),
+       c.inputs::text, c.checkpoint::text
   FROM claimed c
  CROSS JOIN LATERAL (SELECT context::text FROM tasker.tasks WHERE task_id = c.task_id OFFSET 0) t
  ORDER BY c.batch_id, c.sequence_order

@@ -1,8 +1,8 @@
 -- Writes what the decider decided about a group of results, in one statement: the ledger rows,
--- steps completed, scheduled for retry or failed, their transitions, the children whose last
+-- steps completed, scheduled for retry, failed or yielding a checkpoint, their transitions, the children whose last
 -- dependency just completed, the batches' transitions, states and reconciliation, the tasks'
 -- progress and the finish of those left with nothing to do. Returns the children made ready
--- (pending with every dependency done), for the caller to claim.
+-- (pending with every dependency done) and the steps that yielded, for the caller to claim.
 -- Every step changed here was locked by load_results.sql and is checked again to be in progress.
 --
 -- Rows are found by key (id = ANY of an array, or a lateral lookup), and each changed row reads its
@@ -51,6 +51,16 @@ failed AS (
      WHERE s.step_id = ANY(?::uuid[])
        AND s.state = 'in_progress'
     RETURNING s.task_id
+),
+-- Yielded a checkpoint (batch workers): {id: checkpoint}, and ids. Pending and ready again, to go
+-- out with its checkpoint; the yield does not use up an attempt of its retry budget.
+yielded AS (
+    UPDATE tasker.workflow_steps s
+       SET state = 'pending', checkpoint = (?::jsonb) -> s.step_id::text, max_attempts = s.max_attempts + 1,
+           attempt_deadline = NULL, updated_at = now()
+     WHERE s.step_id = ANY(?::uuid[])
+       AND s.state = 'in_progress'
+    RETURNING s.step_id, s.task_id, s.handler
 ),
 -- A transition's sort key follows the step's latest one, read by key; transitions are appended,
 -- never updated (the current state is the step's own row).
@@ -149,3 +159,6 @@ SELECT step_id, task_id, handler
   FROM released
  WHERE unmet_dependencies = 0
    AND state = 'pending'
+UNION ALL
+SELECT step_id, task_id, handler
+  FROM yielded

@@ -3,7 +3,9 @@ package dev.tasker.orchestrator.internal.results;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tasker.orchestrator.BackoffKind;
 import dev.tasker.orchestrator.StepState;
+import dev.tasker.orchestrator.StepType;
 import dev.tasker.orchestrator.internal.results.ResultSnapshot.BatchRow;
 import dev.tasker.orchestrator.internal.results.ResultSnapshot.StepRow;
 import dev.tasker.orchestrator.internal.retry.Backoff;
@@ -44,7 +46,7 @@ class ResultDeciderTest {
   }
 
   private StepRow aStepInProgress(UUID id, int attempts, int maxAttempts) {
-    return new StepRow(id, taskId, StepState.IN_PROGRESS, attempts, maxAttempts, true, 1000, 30_000, true, "test_handler");
+    return new StepRow(id, taskId, StepState.IN_PROGRESS, attempts, maxAttempts, true, 1000, 30_000, true, "test_handler", StepType.STANDARD, BackoffKind.EXPONENTIAL);
   }
 
   private Decisions decide(Message... messages) {
@@ -209,8 +211,8 @@ class ResultDeciderTest {
   @Test
   void partials_reported_in_earlier_transactions_count_for_reconciliation() {
     reported.put(batchId, Map.of(stepA, StepStatus.COMPLETED, stepB, StepStatus.COMPLETED));
-    steps.put(stepA, new StepRow(stepA, taskId, StepState.COMPLETE, 1, 3, true, 1000, 30_000, true, "test_handler"));
-    steps.put(stepB, new StepRow(stepB, taskId, StepState.COMPLETE, 1, 3, true, 1000, 30_000, true, "test_handler"));
+    steps.put(stepA, new StepRow(stepA, taskId, StepState.COMPLETE, 1, 3, true, 1000, 30_000, true, "test_handler", StepType.STANDARD, BackoffKind.EXPONENTIAL));
+    steps.put(stepB, new StepRow(stepB, taskId, StepState.COMPLETE, 1, 3, true, 1000, 30_000, true, "test_handler", StepType.STANDARD, BackoffKind.EXPONENTIAL));
 
     Decisions decisions =
         decide(completion(summary(stepA, StepStatus.COMPLETED), summary(stepB, StepStatus.COMPLETED)));
