@@ -55,6 +55,8 @@ public final class StepRunner {
         .attempt(step.metadata().attempt())
         .maxAttempts(Math.max(step.metadata().attempt(), step.metadata().maxAttempts()))
         .timeout(Duration.ofMillis(step.metadata().timeoutMs()))
+        .inputs(step.inputs())
+        .checkpoint(step.checkpoint())
         .build();
   }
 
