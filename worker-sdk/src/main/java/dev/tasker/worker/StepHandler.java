@@ -17,6 +17,8 @@ package dev.tasker.worker;
  *       StepResult#noBranches()}, a {@code batchable} step {@link StepResult#batches(String,
  *       java.util.List, long)} or {@link StepResult#noBatches()}: successes whose output tells the
  *       orchestrator which steps to create.
+ *   <li>A {@code batch_worker} step may return {@link StepResult#checkpointYield(Object, long,
+ *       Object)} to stop and be sent again later, resuming from {@link StepContext#checkpoint()}.
  *   <li>Return {@link StepResult#retryableFailure(String)} (optionally with a retry-after) when
  *       another attempt may succeed; the orchestrator retries with backoff until the step's
  *       max_attempts are used.

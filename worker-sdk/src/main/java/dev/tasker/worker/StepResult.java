@@ -2,6 +2,7 @@ package dev.tasker.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasker.worker.internal.DynamicOutcomes;
 import dev.tasker.worker.internal.WorkerJson;
 import java.time.Duration;
@@ -15,12 +16,15 @@ import java.util.Optional;
  * <p>Besides plain success and the two failures, the factories cover the steps of dynamic
  * workflows: a {@code decision} step chooses the steps to create ({@link #decision(List)}, {@link
  * #noBranches()}), a {@code batchable} step splits its work into batches ({@link #batches(String,
- * List, long)}, {@link #noBatches()}); both are successes whose output carries the outcome.
+ * List, long)}, {@link #noBatches()}); both are successes whose output carries the outcome. A
+ * {@code batch_worker} step can stop early and resume later ({@link #checkpointYield(Object, long,
+ * Object)}).
  */
 public sealed interface StepResult
     permits StepResult.Success,
         StepResult.RetryableFailure,
-        StepResult.PermanentFailure {
+        StepResult.PermanentFailure,
+        StepResult.CheckpointYield {
 
   /**
    * The step succeeded.
@@ -71,6 +75,47 @@ public sealed interface StepResult
     public PermanentFailure {
       Objects.requireNonNull(message, "message");
       Objects.requireNonNull(errorType, "errorType");
+    }
+  }
+
+  /**
+   * A batch worker stops after recording its progress; the orchestrator stores the checkpoint and
+   * sends the step again later (a new attempt of the same step), and the handler resumes from
+   * {@link StepContext#checkpoint()}. Not an outcome: the step neither completes nor fails, and
+   * yielding uses up no retry. Sent as status {@code checkpoint}.
+   *
+   * @param cursor where to resume; any JSON value but null
+   * @param itemsProcessed how many items the step has processed in all so far, at least 0
+   * @param accumulatedResults what the step has gathered so far, handed back on resumption; any
+   *     JSON value, or {@code null} for none
+   */
+  record CheckpointYield(JsonNode cursor, long itemsProcessed, JsonNode accumulatedResults)
+      implements StepResult {
+    /** Validates the fields. */
+    public CheckpointYield {
+      if (cursor == null || cursor.isNull()) {
+        throw new IllegalArgumentException("cursor must not be null");
+      }
+      if (itemsProcessed < 0) {
+        throw new IllegalArgumentException("itemsProcessed must be >= 0 but was " + itemsProcessed);
+      }
+      if (accumulatedResults != null && accumulatedResults.isNull()) {
+        accumulatedResults = null;
+      }
+    }
+
+    /**
+     * The checkpoint object as sent: {@code {"cursor": .., "items_processed": .., "accumulated_results":
+     * ..}}, without {@code accumulated_results} when there are none. A new node on each call.
+     */
+    public ObjectNode checkpoint() {
+      ObjectNode checkpoint = JsonNodeFactory.instance.objectNode();
+      checkpoint.set("cursor", cursor);
+      checkpoint.put("items_processed", itemsProcessed);
+      if (accumulatedResults != null) {
+        checkpoint.set("accumulated_results", accumulatedResults);
+      }
+      return checkpoint;
     }
   }
 
@@ -203,5 +248,21 @@ public sealed interface StepResult
    */
   static Success noBatches(Object output) {
     return new Success(DynamicOutcomes.noBatches(output));
+  }
+
+  /**
+   * A checkpoint yield of a {@code batch_worker} step: stop now and resume from this checkpoint in
+   * a later attempt. Values are converted to JSON as by {@link #success(Object)}.
+   *
+   * @param cursor where to resume, such as the next item's position; not {@code null}
+   * @param itemsProcessed how many items the step has processed in all so far, at least 0
+   * @param accumulatedResults what the step has gathered so far, or {@code null} for none
+   * @throws IllegalArgumentException when the cursor is null or {@code itemsProcessed} negative
+   */
+  static CheckpointYield checkpointYield(Object cursor, long itemsProcessed, Object accumulatedResults) {
+    return new CheckpointYield(
+        cursor == null ? null : DynamicOutcomes.toJson(cursor),
+        itemsProcessed,
+        accumulatedResults == null ? null : DynamicOutcomes.toJson(accumulatedResults));
   }
 }

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The outputs of decision and batchable steps, as the orchestrator reads them. */
+/** The outputs of decision and batchable steps, and checkpoint yields, as the orchestrator reads them. */
 class DynamicStepResultsTest {
 
   private static JsonNode json(String text) throws JsonProcessingException {
@@ -98,6 +98,40 @@ class DynamicStepResultsTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'001' appears twice");
     assertThatThrownBy(() -> StepResult.batches("process_batch", List.of(cursor), -1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("totalItems must be >= 0");
+  }
+
+  @Test
+  void a_checkpoint_yield_holds_the_cursor_the_items_processed_and_the_accumulated_results() throws Exception {
+    StepResult.CheckpointYield yield = StepResult.checkpointYield(Map.of("offset", 100), 100, Map.of("sum", 4950));
+
+    assertThat(onTheWire(yield.checkpoint())).isEqualTo(json(
+        "{'cursor': {'offset': 100}, 'items_processed': 100, 'accumulated_results': {'sum': 4950}}"));
+  }
+
+  @Test
+  void a_checkpoint_yield_without_accumulated_results_leaves_the_field_out() throws Exception {
+    assertThat(onTheWire(StepResult.checkpointYield(100, 100, null).checkpoint()))
+        .isEqualTo(json("{'cursor': 100, 'items_processed': 100}"));
+  }
+
+  @Test
+  void a_checkpoint_yield_refuses_a_null_cursor_and_a_negative_count() {
+    assertThatThrownBy(() -> StepResult.checkpointYield(null, 0, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor must not be null");
+    assertThatThrownBy(() -> StepResult.checkpointYield(1, -1, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("itemsProcessed must be >= 0");
+  }
+
+  @Test
+  void a_worker_reports_a_checkpoint_yield_as_status_checkpoint_with_its_checkpoint() throws Exception {
+    PartialResult result =
+        StepHandlerHarness.forHandler(context -> StepResult.checkpointYield(Map.of("offset", 5), 5, null))
+            .runAsWorker();
+
+    assertThat(result.status()).isEqualTo(StepStatus.CHECKPOINT);
+    assertThat(onTheWire(result.checkpoint())).isEqualTo(json("{'cursor': {'offset': 5}, 'items_processed': 5}"));
+    assertThat(result.output()).isNull();
+    assertThat(result.error()).isNull();
   }
 
   @Test
