@@ -3,10 +3,12 @@ package dev.tasker.worker;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasker.worker.internal.WorkerJson;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -14,6 +16,9 @@ import java.util.UUID;
  *
  * <p>JSON values are exposed as Jackson trees; the {@code ...As(Class)} methods bind them to your
  * own records or classes.
+ *
+ * <p>A {@code batch_worker} step finds its batch in {@link #cursor()} and, when it yielded a
+ * checkpoint before (or failed after one), where to resume in {@link #checkpoint()}.
  */
 public final class StepContext {
 
@@ -27,6 +32,8 @@ public final class StepContext {
   private final int attempt;
   private final int maxAttempts;
   private final Duration timeout;
+  private final JsonNode inputs;
+  private final JsonNode checkpoint;
 
   private StepContext(Builder builder) {
     this.taskId = Objects.requireNonNull(builder.taskId, "taskId");
@@ -46,9 +53,20 @@ public final class StepContext {
     this.attempt = builder.attempt;
     this.maxAttempts = builder.maxAttempts;
     this.timeout = Objects.requireNonNull(builder.timeout, "timeout");
+    this.inputs = Objects.requireNonNull(builder.inputs, "inputs");
+    if (!inputs.isObject()) {
+      throw new IllegalArgumentException("inputs must be a JSON object");
+    }
+    this.checkpoint = builder.checkpoint == null || builder.checkpoint.isNull() ? null : builder.checkpoint;
+    if (checkpoint != null && !checkpoint.isObject()) {
+      throw new IllegalArgumentException("checkpoint must be a JSON object");
+    }
   }
 
-  /** A builder with defaults for tests: random ids, empty JSON objects, attempt 1 of 1, 30 s. */
+  /**
+   * A builder with defaults for tests: random ids, empty JSON objects, attempt 1 of 1, 30 s, no
+   * checkpoint.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -138,6 +156,60 @@ public final class StepContext {
     return timeout;
   }
 
+  /**
+   * What the orchestrator gave this step when it created it, a JSON object: for a {@code
+   * batch_worker} step {@code {"cursor": {..}}}; empty for other steps.
+   */
+  public JsonNode inputs() {
+    return inputs;
+  }
+
+  /**
+   * The batch this {@code batch_worker} step processes, from {@code inputs.cursor}; empty for
+   * other steps.
+   *
+   * @throws IllegalArgumentException when {@code inputs.cursor} is not a batch cursor (inside a
+   *     handler, a retryable failure)
+   */
+  public Optional<BatchCursor> cursor() {
+    // Read here rather than when the context is built: a malformed cursor then fails this step's
+    // handler, not the worker thread that received the batch.
+    JsonNode cursor = inputs.get("cursor");
+    if (cursor == null || cursor.isNull()) {
+      return Optional.empty();
+    }
+    return Optional.of(bind(cursor, BatchCursor.class, "inputs.cursor"));
+  }
+
+  /**
+   * The last checkpoint this step yielded ({@link StepResult#checkpointYield}), a JSON object with
+   * {@code cursor}, {@code items_processed} and {@code accumulated_results}; empty on a step that
+   * has not yielded. A retry after a failure gets the last checkpoint too.
+   */
+  public Optional<JsonNode> checkpoint() {
+    return Optional.ofNullable(checkpoint);
+  }
+
+  /** Where to resume: the {@code cursor} of the last checkpoint; empty without one. */
+  public Optional<JsonNode> checkpointCursor() {
+    return checkpointField("cursor");
+  }
+
+  /** The {@code accumulated_results} of the last checkpoint; empty without one or when it had none. */
+  public Optional<JsonNode> accumulatedResults() {
+    return checkpointField("accumulated_results");
+  }
+
+  /** The {@code items_processed} of the last checkpoint; 0 without one or when it had none. */
+  public long itemsProcessed() {
+    return checkpointField("items_processed").map(JsonNode::asLong).orElse(0L);
+  }
+
+  private Optional<JsonNode> checkpointField(String name) {
+    JsonNode value = checkpoint == null ? null : checkpoint.get(name);
+    return value == null || value.isNull() ? Optional.empty() : Optional.of(value);
+  }
+
   private static <T> T bind(JsonNode node, Class<T> type, String what) {
     try {
       return WorkerJson.MAPPER.treeToValue(node, type);
@@ -165,6 +237,8 @@ public final class StepContext {
     private int attempt = 1;
     private int maxAttempts = 1;
     private Duration timeout = Duration.ofSeconds(30);
+    private JsonNode inputs = JsonNodeFactory.instance.objectNode();
+    private JsonNode checkpoint;
 
     private Builder() {}
 
@@ -225,6 +299,27 @@ public final class StepContext {
     /** Sets the attempt's timeout. */
     public Builder timeout(Duration timeout) {
       this.timeout = timeout;
+      return this;
+    }
+
+    /** Sets the step's inputs (a JSON object); default empty. Replaces a {@link #cursor} set before. */
+    public Builder inputs(JsonNode inputs) {
+      this.inputs = inputs;
+      return this;
+    }
+
+    /** Sets {@code inputs.cursor}, as the orchestrator does for a {@code batch_worker} step. */
+    public Builder cursor(BatchCursor cursor) {
+      ObjectNode withCursor =
+          inputs instanceof ObjectNode object ? object.deepCopy() : JsonNodeFactory.instance.objectNode();
+      withCursor.set("cursor", WorkerJson.MAPPER.valueToTree(Objects.requireNonNull(cursor, "cursor")));
+      this.inputs = withCursor;
+      return this;
+    }
+
+    /** Sets the last checkpoint (a JSON object), or {@code null} for none; default none. */
+    public Builder checkpoint(JsonNode checkpoint) {
+      this.checkpoint = checkpoint;
       return this;
     }
 

@@ -13,6 +13,12 @@ package dev.tasker.worker;
  *
  * <ul>
  *   <li>Return {@link StepResult#success(Object)} with the output dependents will see.
+ *   <li>A {@code decision} step returns {@link StepResult#decision(java.util.List)} or {@link
+ *       StepResult#noBranches()}, a {@code batchable} step {@link StepResult#batches(String,
+ *       java.util.List, long)} or {@link StepResult#noBatches()}: successes whose output tells the
+ *       orchestrator which steps to create.
+ *   <li>A {@code batch_worker} step may return {@link StepResult#checkpointYield(Object, long,
+ *       Object)} to stop and be sent again later, resuming from {@link StepContext#checkpoint()}.
  *   <li>Return {@link StepResult#retryableFailure(String)} (optionally with a retry-after) when
  *       another attempt may succeed; the orchestrator retries with backoff until the step's
  *       max_attempts are used.

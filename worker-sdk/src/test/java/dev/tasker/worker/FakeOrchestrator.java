@@ -1,7 +1,10 @@
 package dev.tasker.worker;
 
+import dev.tasker.protocol.Encodings;
 import dev.tasker.protocol.Frames;
+import dev.tasker.protocol.JsonCodec;
 import dev.tasker.protocol.Message;
+import dev.tasker.protocol.MessageCodec;
 import dev.tasker.protocol.transport.MultipartSocket;
 import java.time.Duration;
 import java.util.List;
@@ -17,11 +20,17 @@ final class FakeOrchestrator implements AutoCloseable {
   private final ZContext context = new ZContext();
   private final ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
   private final int port;
+  private MessageCodec codec = JsonCodec.instance();
 
   FakeOrchestrator() {
     router.setRouterMandatory(true);
     router.setLinger(0);
     port = router.bindToRandomPort("tcp://127.0.0.1");
+  }
+
+  /** Speaks {@code encoding} from now on, as after a WELCOME naming it; JSON until then. */
+  void useEncoding(String encoding) {
+    codec = Encodings.codec(encoding);
   }
 
   String endpoint() {
@@ -38,7 +47,7 @@ final class FakeOrchestrator implements AutoCloseable {
         poller.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         List<byte[]> frames = MultipartSocket.receive(router);
         if (frames != null) {
-          return new Received(frames.get(0), Frames.decode(frames.subList(1, frames.size())));
+          return new Received(frames.get(0), Frames.decode(frames.subList(1, frames.size()), codec));
         }
       }
       throw new AssertionError("no message within " + timeout);
@@ -65,7 +74,7 @@ final class FakeOrchestrator implements AutoCloseable {
   }
 
   void send(byte[] identity, Message message) {
-    send(identity, Frames.encode(message));
+    send(identity, Frames.encode(message, codec));
   }
 
   void send(byte[] identity, List<byte[]> frames) {

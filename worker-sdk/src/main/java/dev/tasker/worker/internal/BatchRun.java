@@ -21,6 +21,8 @@ final class BatchRun {
   private long nextSequence = 1;
   private int completed;
   private int failed;
+  /** Yielded a checkpoint: neither completed, failed nor in progress. */
+  private int checkpointed;
 
   BatchRun(UUID batchId, int totalSteps) {
     this.batchId = batchId;
@@ -29,10 +31,11 @@ final class BatchRun {
 
   PartialResult report(StepOutcome outcome, String workerId) {
     summaries.add(outcome.toSummary());
-    if (outcome.status() == StepStatus.COMPLETED) {
-      completed++;
-    } else {
-      failed++;
+    switch (outcome.status()) {
+      case COMPLETED -> completed++;
+      case FAILED -> failed++;
+      case CHECKPOINT -> checkpointed++;
+      case IN_PROGRESS -> throw new IllegalStateException("an in_progress report ends no step");
     }
     return outcome.toPartialResult(workerId, nextSequence++);
   }
@@ -43,6 +46,7 @@ final class BatchRun {
 
   BatchCompletion completion(Instant now) {
     return new BatchCompletion(
-        batchId, totalSteps, completed, failed, totalSteps - completed - failed, summaries, now);
+        batchId, totalSteps, completed, failed, totalSteps - completed - failed - checkpointed,
+        summaries, now);
   }
 }

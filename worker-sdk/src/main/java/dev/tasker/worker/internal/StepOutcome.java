@@ -14,9 +14,10 @@ import java.util.UUID;
  * @param batchId the batch the step came in
  * @param stepId the step
  * @param attempt the attempt number from the request
- * @param status {@code COMPLETED} or {@code FAILED}
+ * @param status {@code COMPLETED}, {@code FAILED} or {@code CHECKPOINT}
  * @param output the output when completed
  * @param error the error when failed
+ * @param checkpoint the checkpoint object when the step yielded one
  * @param executionTimeMs how long the handler ran
  * @param finishedAt when it ended, millisecond precision
  */
@@ -27,18 +28,19 @@ public record StepOutcome(
     StepStatus status,
     JsonNode output,
     StepError error,
+    JsonNode checkpoint,
     long executionTimeMs,
     Instant finishedAt) {
 
   /** The partial result that reports this outcome. */
   public PartialResult toPartialResult(String workerId, long sequence) {
     return new PartialResult(
-        batchId, stepId, attempt, status, output, error, workerId, sequence, finishedAt,
+        batchId, stepId, attempt, status, output, error, checkpoint, workerId, sequence, finishedAt,
         executionTimeMs);
   }
 
   /** The batch-completion summary of this outcome. */
   public StepSummary toSummary() {
-    return new StepSummary(stepId, attempt, status, output, error, executionTimeMs);
+    return new StepSummary(stepId, attempt, status, output, error, checkpoint, executionTimeMs);
   }
 }

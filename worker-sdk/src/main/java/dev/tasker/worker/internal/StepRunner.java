@@ -32,7 +32,7 @@ public final class StepRunner {
   public static final String NULL_RESULT = "null_result";
 
   private static final int MAX_BACKTRACE_FRAMES = 30;
-  /** Error type of an output that cannot be delivered (see {@link #unsendable}). */
+  /** Error type of an output or checkpoint that cannot be delivered (see {@link #unsendable}). */
   public static final String INVALID_OUTPUT = "invalid_output";
   /** Largest output sent, leaving room in the orchestrator's default 16 MiB message limit. */
   static final long MAX_OUTPUT_BYTES = 15L * 1024 * 1024;
@@ -55,6 +55,8 @@ public final class StepRunner {
         .attempt(step.metadata().attempt())
         .maxAttempts(Math.max(step.metadata().attempt(), step.metadata().maxAttempts()))
         .timeout(Duration.ofMillis(step.metadata().timeoutMs()))
+        .inputs(step.inputs())
+        .checkpoint(step.checkpoint())
         .build();
   }
 
@@ -85,28 +87,41 @@ public final class StepRunner {
         if (thrown instanceof VirtualMachineError) {
           log.error("handler {} threw {}", context.handlerName(), thrown.toString());
         }
-        return outcome(context, batchId, clock, started, StepStatus.FAILED, null, errorOf(thrown));
+        return outcome(context, batchId, clock, started, StepStatus.FAILED, null, errorOf(thrown), null);
       }
     }
     // Java 17 has no pattern-matching switch; the sealed hierarchy keeps this chain complete.
     if (result instanceof StepResult.Success success) {
       String problem = unsendable(success.output());
       if (problem != null) {
-        StepError error = new StepError("handler " + context.handlerName() + " returned an output that cannot be"
-            + " sent: " + problem, INVALID_OUTPUT, List.of(), true, null);
-        return outcome(context, batchId, clock, started, StepStatus.FAILED, null, error);
+        return outcome(context, batchId, clock, started, StepStatus.FAILED, null,
+            invalid(context, "an output", problem), null);
       }
-      return outcome(context, batchId, clock, started, StepStatus.COMPLETED, success.output(), null);
+      return outcome(context, batchId, clock, started, StepStatus.COMPLETED, success.output(), null, null);
+    }
+    if (result instanceof StepResult.CheckpointYield yield) {
+      JsonNode checkpoint = yield.checkpoint();
+      String problem = unsendable(checkpoint);
+      if (problem != null) {
+        return outcome(context, batchId, clock, started, StepStatus.FAILED, null,
+            invalid(context, "a checkpoint", problem), null);
+      }
+      return outcome(context, batchId, clock, started, StepStatus.CHECKPOINT, null, null, checkpoint);
     }
     if (result instanceof StepResult.RetryableFailure failure) {
       Long retryAfterMs = failure.retryAfterDelay().map(Duration::toMillis).orElse(null);
       StepError error =
           new StepError(storable(failure.message()), failure.errorType(), List.of(), true, retryAfterMs);
-      return outcome(context, batchId, clock, started, StepStatus.FAILED, null, error);
+      return outcome(context, batchId, clock, started, StepStatus.FAILED, null, error, null);
     }
     StepResult.PermanentFailure failure = (StepResult.PermanentFailure) result;
     StepError error = new StepError(storable(failure.message()), failure.errorType(), List.of(), false, null);
-    return outcome(context, batchId, clock, started, StepStatus.FAILED, null, error);
+    return outcome(context, batchId, clock, started, StepStatus.FAILED, null, error, null);
+  }
+
+  private static StepError invalid(StepContext context, String what, String problem) {
+    return new StepError("handler " + context.handlerName() + " returned " + what + " that cannot be sent: "
+        + problem, INVALID_OUTPUT, List.of(), true, null);
   }
 
   private static StepOutcome outcome(
@@ -116,11 +131,13 @@ public final class StepRunner {
       long startedNanos,
       StepStatus status,
       JsonNode output,
-      StepError error) {
+      StepError error,
+      JsonNode checkpoint) {
     long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
     Instant finishedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     return new StepOutcome(
-        batchId, context.stepId(), context.attempt(), status, output, error, elapsedMs, finishedAt);
+        batchId, context.stepId(), context.attempt(), status, output, error, checkpoint, elapsedMs,
+        finishedAt);
   }
 
   private static StepError errorOf(Throwable thrown) {

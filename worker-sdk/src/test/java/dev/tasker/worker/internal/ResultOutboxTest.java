@@ -28,7 +28,7 @@ class ResultOutboxTest {
   private final UUID batchB = UUID.randomUUID();
 
   private static StepOutcome aCompletedStep(UUID batchId) {
-    return new StepOutcome(batchId, UUID.randomUUID(), 1, StepStatus.COMPLETED, null, null, 3,
+    return new StepOutcome(batchId, UUID.randomUUID(), 1, StepStatus.COMPLETED, null, null, null, 3,
         Instant.parse("2026-12-01T10:00:00Z"));
   }
 
