@@ -16,10 +16,15 @@ module Tasker
   # @!attribute attempt [Integer] which attempt this is, from 1
   # @!attribute max_attempts [Integer] attempts allowed in all
   # @!attribute timeout_ms [Integer] how long this attempt may run, milliseconds
+  # @!attribute inputs [Hash] what the orchestrator gave the step when it created it ({} for most)
+  # @!attribute checkpoint [Hash, nil] the last checkpoint the step yielded, nil when none
   Step = Struct.new(:name, :step_id, :handler, :handler_config, :attempt, :max_attempts, :timeout_ms,
-                    keyword_init: true) do
+                    :inputs, :checkpoint, keyword_init: true) do
     # How long this attempt may run, in seconds (a Float).
     def timeout = timeout_ms / 1000.0
+
+    # A batch worker's cursor (see {StepContext#cursor}), nil for other steps.
+    def cursor = StepContext.cursor_of(inputs)
   end
 
   # Everything a handler gets for one attempt of a step. Immutable and safe to share between
@@ -47,10 +52,24 @@ module Tasker
     attr_reader :max_attempts
     # @return [Integer] how long this attempt may run, milliseconds
     attr_reader :timeout_ms
+    # @return [Hash] what the orchestrator gave the step when it created it: a batch worker's
+    #   {"cursor" => {...}, ...}; {} for steps of the template
+    attr_reader :inputs
+    # @return [Hash, nil] the last checkpoint this step yielded ({StepResult.checkpoint_yield}):
+    #   "cursor", "items_processed" and "accumulated_results" when it had them; nil when it never
+    #   yielded. A retry after a failure or a lost worker gets it too: resume from it.
+    attr_reader :checkpoint
 
-    # Defaults suit tests: random ids, empty objects, attempt 1 of 1, 30 s.
+    # The batch cursor in +inputs+ (a Hash), or nil.
+    def self.cursor_of(inputs)
+      cursor = inputs && inputs["cursor"]
+      cursor.is_a?(Hash) ? cursor : nil
+    end
+
+    # Defaults suit tests: random ids, empty objects, attempt 1 of 1, 30 s, no inputs or checkpoint.
     def initialize(task_context: {}, previous_results: {}, handler_config: {}, attempt: 1, max_attempts: 1,
-                   step_name: "step", handler_name: "handler", step_id: nil, task_id: nil, timeout_ms: 30_000)
+                   step_name: "step", handler_name: "handler", step_id: nil, task_id: nil, timeout_ms: 30_000,
+                   inputs: {}, checkpoint: nil)
       @task_id = task_id || SecureRandom.uuid
       @step_id = step_id || SecureRandom.uuid
       @step_name = step_name
@@ -61,6 +80,8 @@ module Tasker
       @attempt = attempt
       @max_attempts = [max_attempts, attempt].max
       @timeout_ms = timeout_ms
+      @inputs = inputs || {}
+      @checkpoint = checkpoint
       freeze
     end
 
@@ -72,6 +93,15 @@ module Tasker
         raise ArgumentError,
               "step '#{step_name}' has no previous result '#{name}'; available: #{previous_results.keys.sort.inspect}"
       end
+    end
+
+    # A batch worker's range of items: "batch_id", "start_cursor", "end_cursor" (half-open:
+    # items start_cursor ... end_cursor) and "batch_size", as the batchable step planned it
+    # ({StepResult.batches}); nil for a step that is not a batch worker.
+    #
+    # @return [Hash, nil]
+    def cursor
+      StepContext.cursor_of(inputs)
     end
 
     # Whether a retryable failure of this attempt will be retried.
@@ -97,7 +127,8 @@ module Tasker
     # The step, for the {StepHandler#process} style.
     def step
       Step.new(name: step_name, step_id: step_id, handler: handler_name, handler_config: handler_config,
-               attempt: attempt, max_attempts: max_attempts, timeout_ms: timeout_ms)
+               attempt: attempt, max_attempts: max_attempts, timeout_ms: timeout_ms, inputs: inputs,
+               checkpoint: checkpoint)
     end
 
     def to_s

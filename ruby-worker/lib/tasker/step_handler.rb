@@ -12,7 +12,8 @@ module Tasker
   #
   # The worker always calls {#call}; the default {#call} hands the context to {#process} in its
   # three parts. Return a {StepResult} or a plain value (the output of a success); raise to report
-  # a retryable failure (see {StepResult}).
+  # a retryable failure (see {StepResult}). Decision, batchable and batch worker steps return the
+  # results of {#decision}, {#no_branches}, {#batches}, {#no_batches} or {#checkpoint_yield}.
   #
   # A registered class gets a new instance for every step attempt, so instance variables are
   # private to one attempt. Execution is at-least-once: make side effects idempotent, for example
@@ -47,7 +48,8 @@ module Tasker
     #
     # @param task [Task] +task_id+ and +context+ (the task's input)
     # @param sequence [Hash{String=>Object}] previous results by step name, every ancestor
-    # @param step [Step] name, step_id, handler_config, attempt, max_attempts, timeout (seconds)
+    # @param step [Step] name, step_id, handler_config, attempt, max_attempts, timeout (seconds),
+    #   inputs, cursor, checkpoint
     # @return [StepResult, Object]
     def process(task, sequence, step)
       raise NotImplementedError, "#{self.class} must override call(context) or process(task, sequence, step)"
@@ -68,6 +70,31 @@ module Tasker
     # Shortcut for {StepResult.permanent_failure}.
     def permanent_failure(message, **options)
       StepResult.permanent_failure(message, **options)
+    end
+
+    # Shortcut for {StepResult.decision}.
+    def decision(step_names, output = {})
+      StepResult.decision(step_names, output)
+    end
+
+    # Shortcut for {StepResult.no_branches}.
+    def no_branches(output = {})
+      StepResult.no_branches(output)
+    end
+
+    # Shortcut for {StepResult.batches}.
+    def batches(**options)
+      StepResult.batches(**options)
+    end
+
+    # Shortcut for {StepResult.no_batches}.
+    def no_batches(output = {})
+      StepResult.no_batches(output)
+    end
+
+    # Shortcut for {StepResult.checkpoint_yield}.
+    def checkpoint_yield(**options)
+      StepResult.checkpoint_yield(**options)
     end
   end
 end

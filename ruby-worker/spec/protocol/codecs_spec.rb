@@ -94,7 +94,56 @@ RSpec.describe "the JSON and protobuf codecs" do
 
     expect(refusal { protobuf.decode("WELCOME", "\xff\xff\xff".b) }).to start_with("WELCOME: not a valid protobuf Welcome")
     expect(refusal { protobuf.decode("STEP_BATCH", bad_json) }).to start_with("STEP_BATCH at steps[0].task_context_json: not valid JSON")
-    expect(refusal { protobuf.decode("PARTIAL_RESULT", unknown_status) }).to include("status: must be completed, failed or in_progress")
+    expect(refusal { protobuf.decode("PARTIAL_RESULT", unknown_status) })
+      .to include("status: must be completed, failed, in_progress or checkpoint")
+  end
+
+  it "carries a checkpoint yield through protobuf: status checkpoint and checkpoint_json in results and summaries" do
+    checkpoint = { "cursor" => { "row" => 150 }, "items_processed" => 150, "accumulated_results" => { "sum" => 2**40 } }
+    partial = GoldenVectors.message("PARTIAL_RESULT").tap { |p| p.delete("output") }
+                           .merge("status" => "checkpoint", "checkpoint" => checkpoint)
+    completion = GoldenVectors.message("BATCH_COMPLETION")
+    completion["step_summaries"][0] = completion["step_summaries"][0].reject { |key, _| key == "output" }
+                                                                     .merge("status" => "checkpoint", "checkpoint" => checkpoint)
+    partial_bytes = protobuf.encode("PARTIAL_RESULT", partial)
+    completion_bytes = protobuf.encode("BATCH_COMPLETION", completion)
+
+    expect(protobuf.decode("PARTIAL_RESULT", partial_bytes)).to eq(partial)
+    expect(protobuf.decode("BATCH_COMPLETION", completion_bytes)).to eq(completion)
+    raw = Tasker::V1::PartialResult.decode(partial_bytes)
+    expect(raw.status).to eq(:STEP_STATUS_CHECKPOINT)
+    expect(Tasker::V1::StepStatus.resolve(:STEP_STATUS_CHECKPOINT)).to eq(4)
+    expect(JSON.parse(raw.checkpoint_json)).to eq(checkpoint)
+    expect(JSON.parse(Tasker::V1::BatchCompletion.decode(completion_bytes).step_summaries[0].checkpoint_json)).to eq(checkpoint)
+    expect(protobuf.decode("PARTIAL_RESULT", protobuf.encode("PARTIAL_RESULT", GoldenVectors.message("PARTIAL_RESULT"))))
+      .not_to have_key("checkpoint")
+  end
+
+  it "carries a step's inputs and checkpoint through protobuf's inputs_json and checkpoint_json, absent when absent" do
+    batch = GoldenVectors.message("STEP_BATCH")
+    batch["steps"][0]["inputs"] = { "cursor" => { "batch_id" => "001", "start_cursor" => 0, "end_cursor" => 200,
+                                                  "batch_size" => 200 } }
+    batch["steps"][0]["checkpoint"] = { "cursor" => 150, "items_processed" => 150 }
+    bytes = protobuf.encode("STEP_BATCH", batch)
+
+    expect(protobuf.decode("STEP_BATCH", bytes)).to eq(batch)
+    raw = Tasker::V1::StepBatch.decode(bytes).steps[0]
+    expect(JSON.parse(raw.inputs_json)).to eq(batch["steps"][0]["inputs"])
+    expect(JSON.parse(raw.checkpoint_json)).to eq(batch["steps"][0]["checkpoint"])
+    expect(protobuf.decode("STEP_BATCH", protobuf.encode("STEP_BATCH", GoldenVectors.message("STEP_BATCH")))["steps"][0])
+      .not_to include("inputs", "checkpoint")
+  end
+
+  it "has generated protobuf classes whose fields and enum values are tasker.proto's" do
+    proto = File.read(File.expand_path("../../../protocol/src/main/proto/tasker/v1/tasker.proto", __dir__))
+    proto.scan(/^message (\w+) \{(.*?)^\}/m).each do |name, fields|
+      declared = fields.scan(/^\s*(?:optional |repeated )?(?:map<[^>]+>|[\w.]+) (\w+) = (\d+);/).to_h { |f, n| [f, n.to_i] }
+      generated = Tasker::V1.const_get(name).descriptor.to_h { |field| [field.name, field.number] }
+
+      expect(generated).to eq(declared), "tasker.v1.#{name}"
+    end
+    enum = proto[/^enum StepStatus \{(.*?)^\}/m, 1].scan(/(\w+) = (\d+);/).to_h { |v, n| [v.to_sym, n.to_i] }
+    expect(enum.keys.to_h { |value| [value, Tasker::V1::StepStatus.resolve(value)] }).to eq(enum)
   end
 
   it "lets a missing required protobuf field surface as the message check's error" do

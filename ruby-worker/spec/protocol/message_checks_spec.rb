@@ -52,6 +52,33 @@ RSpec.describe Tasker::Protocol::MessageChecks do
     expect(step).to include("handler_config" => {}, "previous_results" => {})
   end
 
+  it "fills in a step's inputs as {} when absent or null, and drops a null checkpoint" do
+    step = described_class.check("STEP_BATCH", batch_with(inputs: nil, checkpoint: nil))["steps"][0]
+
+    expect(step).to include("inputs" => {})
+    expect(step).not_to have_key("checkpoint")
+  end
+
+  it "accepts a batch worker's inputs and checkpoint as they are" do
+    inputs = { "cursor" => { "batch_id" => "001", "start_cursor" => 0, "end_cursor" => 200, "batch_size" => 200 } }
+    checkpoint = { "cursor" => "row-150", "items_processed" => 150, "accumulated_results" => [1], "later" => true }
+
+    step = described_class.check("STEP_BATCH", batch_with(inputs: inputs, checkpoint: checkpoint))["steps"][0]
+
+    expect(step).to include("inputs" => inputs, "checkpoint" => checkpoint)
+  end
+
+  it "refuses a step whose inputs are not an object or whose checkpoint is malformed, naming the field" do
+    expect(refusal("STEP_BATCH", batch_with(inputs: [1]))).to eq("STEP_BATCH at steps[0].inputs: must be a JSON object")
+    expect(refusal("STEP_BATCH", batch_with(checkpoint: 5))).to eq("STEP_BATCH at steps[0].checkpoint: must be a JSON object")
+    expect(refusal("STEP_BATCH", batch_with(checkpoint: { "items_processed" => 1 })))
+      .to eq("STEP_BATCH at steps[0].checkpoint.cursor: is required")
+    expect(refusal("STEP_BATCH", batch_with(checkpoint: { "cursor" => 1, "items_processed" => -1 })))
+      .to eq("STEP_BATCH at steps[0].checkpoint.items_processed: must be a whole number >= 0, got -1")
+    expect(refusal("STEP_BATCH", batch_with(checkpoint: { "cursor" => 1, "items_processed" => 1.5 })))
+      .to include("checkpoint.items_processed: must be a whole number >= 0")
+  end
+
   it "ignores unknown fields" do
     expect { described_class.check("GOODBYE", { "reason" => "x", "future" => [1] }) }.not_to raise_error
   end

@@ -30,11 +30,12 @@ module Fixtures
   RUBY_WORKER = File.expand_path("../..", __dir__)
   EXECUTABLE = File.join(RUBY_WORKER, "bin/tasker-worker")
 
-  # A STEP_BATCH step in its JSON shape.
+  # A STEP_BATCH step in its JSON shape; +fields+ (inputs:, checkpoint:, ...) are added with String keys.
   def a_step(handler: "spec.echo", task_context: {}, attempt: 1, max_attempts: 3, **fields)
     { "step_id" => SecureRandom.uuid, "task_id" => SecureRandom.uuid, "step_name" => "step_#{handler.tr('.', '_')}",
       "handler" => handler, "handler_config" => {}, "task_context" => task_context, "previous_results" => {},
-      "metadata" => { "attempt" => attempt, "max_attempts" => max_attempts, "timeout_ms" => 30_000 } }.merge(fields)
+      "metadata" => { "attempt" => attempt, "max_attempts" => max_attempts, "timeout_ms" => 30_000 } }
+      .merge(fields.transform_keys(&:to_s))
   end
 
   # A STEP_BATCH body holding +steps+.

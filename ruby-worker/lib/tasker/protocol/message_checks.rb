@@ -16,7 +16,8 @@ module Tasker
 
       # @param type [String] one of {TO_WORKER}
       # @param body [Hash] the decoded body
-      # @return [Hash] the body, with handler_config and previous_results defaulted to {}
+      # @return [Hash] the body, with handler_config, previous_results and inputs defaulted to {}
+      #   and a null checkpoint removed
       # @raise [MalformedBody] naming the first offending field
       def check(type, body)
         Checker.new(type).public_send(type.downcase, body)
@@ -103,6 +104,24 @@ module Tasker
           integer(metadata, "attempt", "#{path}metadata.", min: 1, range: INT32)
           integer(metadata, "max_attempts", "#{path}metadata.", min: 1, range: INT32)
           integer(metadata, "timeout_ms", "#{path}metadata.", min: 1, range: INT64)
+          inputs_and_checkpoint(s, path)
+        end
+
+        # inputs: a JSON object, {} when absent. checkpoint: absent, or the object a batch worker
+        # yielded (cursor not null, items_processed a whole number >= 0 when present).
+        def inputs_and_checkpoint(s, path)
+          s["inputs"] = {} if s["inputs"].nil?
+          fail!("#{path}inputs", "must be a JSON object") unless s["inputs"].is_a?(Hash)
+          s.delete("checkpoint") if s.key?("checkpoint") && s["checkpoint"].nil?
+          return unless s.key?("checkpoint")
+
+          checkpoint = s["checkpoint"]
+          object_at(checkpoint, "#{path}checkpoint")
+          fail!("#{path}checkpoint.cursor", "is required") if checkpoint["cursor"].nil?
+          items = checkpoint["items_processed"]
+          return if items.nil? || (items.is_a?(Integer) && items >= 0 && INT64.cover?(items))
+
+          fail!("#{path}checkpoint.items_processed", "must be a whole number >= 0, got #{items.inspect[0, 40]}")
         end
 
         def fail!(field, reason)

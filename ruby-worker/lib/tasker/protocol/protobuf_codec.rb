@@ -8,12 +8,14 @@ module Tasker
     # interface as {JsonCodec}: bodies go in and come out in their JSON shape. The mapping:
     #
     # * fields ending in +_json+ carry JSON text; the Hash holds the parsed value under the name
-    #   without the suffix (task_context, handler_config, previous_results, output);
+    #   without the suffix (task_context, handler_config, previous_results, output, inputs,
+    #   checkpoint);
     # * Timestamp <-> RFC 3339 UTC string with milliseconds; StepStatus <-> "completed", "failed",
-    #   "in_progress";
+    #   "in_progress", "checkpoint";
     # * absent optional fields are omitted; an empty ERROR.supported_versions or HELLO.encodings is
     #   absent; HELLO.held_batches travels in a BatchIdList wrapper (absent wrapper = absent list);
-    #   an absent handler_config decodes as {}, absent previous_results as {}; StepError.backtrace
+    #   an absent handler_config decodes as {}, absent previous_results as {} (an absent inputs stays
+    #   absent: {MessageChecks} fills in the {} default, as for JSON); StepError.backtrace
     #   always decodes as an array (as JSON senders always write it).
     #
     # Encoding is deterministic: fields in number order, map entries sorted by key. Stateless and
@@ -58,7 +60,8 @@ module Tasker
     STEP_STATUSES = {
       "completed" => :STEP_STATUS_COMPLETED,
       "failed" => :STEP_STATUS_FAILED,
-      "in_progress" => :STEP_STATUS_IN_PROGRESS
+      "in_progress" => :STEP_STATUS_IN_PROGRESS,
+      "checkpoint" => :STEP_STATUS_CHECKPOINT
     }.freeze
 
     # Hash (JSON shape) -> protobuf bytes. Used by {ProtobufCodec}.
@@ -114,6 +117,7 @@ module Tasker
         message.status = STEP_STATUSES.fetch(h["status"])
         message.output_json = json(h["output"]) if h.key?("output")
         message.error = step_error(h["error"]) if h["error"]
+        message.checkpoint_json = json(h["checkpoint"]) unless h["checkpoint"].nil?
         message.timestamp = timestamp(h["timestamp"])
         message
       end
@@ -126,6 +130,7 @@ module Tasker
           summary.status = STEP_STATUSES.fetch(s["status"])
           summary.output_json = json(s["output"]) if s.key?("output")
           summary.error = step_error(s["error"]) if s["error"]
+          summary.checkpoint_json = json(s["checkpoint"]) unless s["checkpoint"].nil?
           message.step_summaries << summary
         end
         message.completed_at = timestamp(h["completed_at"])
@@ -158,6 +163,8 @@ module Tasker
           out << field(7, field(1, name) + field(2, json(value)))
         end
         out << field(8, v1::StepMetadata.encode(v1::StepMetadata.new(**pick(s["metadata"], %w[attempt max_attempts timeout_ms])))) if s["metadata"]
+        out << field(9, json(s["inputs"])) unless s["inputs"].nil?
+        out << field(10, json(s["checkpoint"])) unless s["checkpoint"].nil?
         out
       end
 

@@ -82,6 +82,8 @@ module Tasker
           h["metadata"] = { "attempt" => m.metadata.attempt, "max_attempts" => m.metadata.max_attempts,
                             "timeout_ms" => m.metadata.timeout_ms }
         end
+        h["inputs"] = json(m.inputs_json, "#{path}.inputs_json") if m.has_inputs_json?
+        h["checkpoint"] = json(m.checkpoint_json, "#{path}.checkpoint_json") if m.has_checkpoint_json?
         h
       end
 
@@ -90,6 +92,7 @@ module Tasker
               "status" => status(m.status, "status") }
         h["output"] = json(m.output_json, "output_json") if m.has_output_json?
         h["error"] = step_error(m.error) if m.error
+        h["checkpoint"] = json(m.checkpoint_json, "checkpoint_json") if m.has_checkpoint_json?
         h["worker_id"] = m.worker_id
         h["sequence"] = m.sequence
         timestamped(h, "timestamp", m.timestamp)
@@ -102,6 +105,7 @@ module Tasker
           h = { "step_id" => s.step_id, "attempt" => s.attempt, "status" => status(s.status, "step_summaries[#{i}].status") }
           h["output"] = json(s.output_json, "step_summaries[#{i}].output_json") if s.has_output_json?
           h["error"] = step_error(s.error) if s.error
+          h["checkpoint"] = json(s.checkpoint_json, "step_summaries[#{i}].checkpoint_json") if s.has_checkpoint_json?
           h["execution_time_ms"] = s.execution_time_ms
           h
         end
@@ -143,7 +147,7 @@ module Tasker
 
       def status(value, field)
         STATUSES.fetch(value) do
-          raise MalformedBody.new("#{@type} at #{field}: must be completed, failed or in_progress, got #{value}",
+          raise MalformedBody.new("#{@type} at #{field}: must be completed, failed, in_progress or checkpoint, got #{value}",
                                   message_type: @type)
         end
       end

@@ -4,7 +4,8 @@ module Tasker
   class Worker
     module Internal
       # A batch being executed: numbers its partial results 1, 2, 3, ... in sending order and builds
-      # the completion once every step has been reported. Socket thread only.
+      # the completion once every step has been reported. A step that yielded a checkpoint counts in
+      # none of the completion's counts (it has no outcome). Socket thread only.
       class BatchRun
         attr_reader :batch_id, :total_steps
 
@@ -13,18 +14,16 @@ module Tasker
           @total_steps = total_steps
           @summaries = []
           @next_sequence = 1
-          @completed = 0
-          @failed = 0
+          @counts = Hash.new(0)
         end
 
         # The PARTIAL_RESULT body reporting +outcome+.
         def report(outcome, worker_id)
           @summaries << summary(outcome)
-          outcome.status == "completed" ? @completed += 1 : @failed += 1
+          @counts[outcome.status] += 1
           body = { "batch_id" => batch_id, "step_id" => outcome.step_id, "attempt" => outcome.attempt,
                    "status" => outcome.status }
-          body["output"] = outcome.output if outcome.output_present
-          body["error"] = outcome.error if outcome.error
+          result_fields(body, outcome)
           body.merge!("worker_id" => worker_id, "sequence" => @next_sequence, "timestamp" => outcome.finished_at,
                       "execution_time_ms" => outcome.execution_time_ms)
           @next_sequence += 1
@@ -37,8 +36,8 @@ module Tasker
 
         # The BATCH_COMPLETION body, +completed_at+ an RFC 3339 string.
         def completion(completed_at)
-          { "batch_id" => batch_id, "total_steps" => total_steps, "completed_steps" => @completed,
-            "failed_steps" => @failed, "in_progress_steps" => total_steps - @completed - @failed,
+          { "batch_id" => batch_id, "total_steps" => total_steps, "completed_steps" => @counts["completed"],
+            "failed_steps" => @counts["failed"], "in_progress_steps" => total_steps - @summaries.size,
             "step_summaries" => @summaries, "completed_at" => completed_at }
         end
 
@@ -46,10 +45,15 @@ module Tasker
 
         def summary(outcome)
           summary = { "step_id" => outcome.step_id, "attempt" => outcome.attempt, "status" => outcome.status }
-          summary["output"] = outcome.output if outcome.output_present
-          summary["error"] = outcome.error if outcome.error
+          result_fields(summary, outcome)
           summary["execution_time_ms"] = outcome.execution_time_ms
           summary
+        end
+
+        def result_fields(body, outcome)
+          body["output"] = outcome.output if outcome.output_present
+          body["error"] = outcome.error if outcome.error
+          body["checkpoint"] = outcome.checkpoint if outcome.checkpoint
         end
       end
     end

@@ -4,9 +4,10 @@ module Tasker
   class Worker
     module Internal
       # How one step attempt ended, before it is numbered and sent. +output+ is meaningful when
-      # +output_present+; +error+ is the protocol's error object when the step failed.
+      # +output_present+; +error+ is the protocol's error object when the step failed;
+      # +checkpoint+ the checkpoint object when it yielded (status "checkpoint").
       StepOutcome = Struct.new(:batch_id, :step_id, :attempt, :status, :output, :output_present, :error,
-                               :execution_time_ms, :finished_at, keyword_init: true)
+                               :checkpoint, :execution_time_ms, :finished_at, keyword_init: true)
 
       # Runs one step attempt and turns whatever happens into a {StepOutcome}: the single place where
       # handler results and exceptions are mapped to the protocol. Stateless and thread-safe.
@@ -15,7 +16,9 @@ module Tasker
       # * an exception is a retryable failure: error_type is its class name, message its message,
       #   backtrace its backtrace (innermost first, at most {MAX_BACKTRACE_FRAMES} frames);
       # * no handler for the step's name is a permanent failure of type "unknown_handler";
-      # * an output that is not JSON is a retryable failure of type "invalid_output".
+      # * an output (or a yielded checkpoint) that is not JSON is a retryable failure of type
+      #   "invalid_output";
+      # * a {StepResult::CheckpointYield} is reported with status "checkpoint".
       module StepRunner
         UNKNOWN_HANDLER = "unknown_handler"
         INVALID_OUTPUT = "invalid_output"
@@ -43,8 +46,12 @@ module Tasker
                                                 error_type: UNKNOWN_HANDLER)
           end
 
-          result = StepResult.from(invoker.call(context))
-          result.is_a?(StepResult::Success) ? StepResult.success(JsonOutput.normalize(result.output)) : result
+          case (result = StepResult.from(invoker.call(context)))
+          when StepResult::Success then StepResult.success(JsonOutput.normalize(result.output))
+          when StepResult::CheckpointYield
+            StepResult::CheckpointYield.new(JsonOutput.normalize(result.checkpoint, "checkpoint")).freeze
+          else result
+          end
         rescue JsonOutput::InvalidOutput => e
           StepResult.retryable_failure(JsonOutput.scrub(e.message), error_type: INVALID_OUTPUT)
         rescue Exception => e # rubocop:disable Lint/RescueException -- any failure of a handler is its step's failure
@@ -68,6 +75,8 @@ module Tasker
           case result
           when StepResult::Success
             { status: "completed", output: result.output, output_present: !result.output.nil? }
+          when StepResult::CheckpointYield
+            { status: "checkpoint", checkpoint: result.checkpoint, output_present: false }
           when StepResult::RetryableFailure
             error = { "message" => JsonOutput.scrub(result.message), "error_type" => JsonOutput.scrub(result.error_type),
                       "backtrace" => result.respond_to?(:backtrace) ? result.backtrace : [], "retryable" => true }

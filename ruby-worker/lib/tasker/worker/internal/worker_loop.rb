@@ -217,7 +217,8 @@ module Tasker
             task_id: step["task_id"], step_id: step["step_id"], step_name: step["step_name"],
             handler_name: step["handler"], task_context: step["task_context"],
             previous_results: step["previous_results"], handler_config: step["handler_config"],
-            attempt: metadata["attempt"], max_attempts: metadata["max_attempts"], timeout_ms: metadata["timeout_ms"]
+            attempt: metadata["attempt"], max_attempts: metadata["max_attempts"], timeout_ms: metadata["timeout_ms"],
+            inputs: step["inputs"], checkpoint: step["checkpoint"]
           )
           invoker = @settings.registry.fetch(step["handler"])
           clock = @settings.clock

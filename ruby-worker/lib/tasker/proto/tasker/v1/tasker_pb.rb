@@ -60,6 +60,8 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       optional :task_context_json, :string, 6
       map :previous_results_json, :string, :string, 7
       optional :metadata, :message, 8, "tasker.v1.StepMetadata"
+      proto3_optional :inputs_json, :string, 9
+      proto3_optional :checkpoint_json, :string, 10
     end
     add_message "tasker.v1.StepMetadata" do
       optional :attempt, :int32, 1
@@ -84,6 +86,7 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       optional :sequence, :int64, 8
       optional :timestamp, :message, 9, "google.protobuf.Timestamp"
       optional :execution_time_ms, :int64, 10
+      proto3_optional :checkpoint_json, :string, 11
     end
     add_message "tasker.v1.StepSummary" do
       optional :step_id, :string, 1
@@ -92,6 +95,7 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       proto3_optional :output_json, :string, 4
       optional :error, :message, 5, "tasker.v1.StepError"
       optional :execution_time_ms, :int64, 6
+      proto3_optional :checkpoint_json, :string, 7
     end
     add_message "tasker.v1.BatchCompletion" do
       optional :batch_id, :string, 1
@@ -121,6 +125,7 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       value :STEP_STATUS_COMPLETED, 1
       value :STEP_STATUS_FAILED, 2
       value :STEP_STATUS_IN_PROGRESS, 3
+      value :STEP_STATUS_CHECKPOINT, 4
     end
   end
 end
