@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
 
 /**
- * Steps created at run time, as the HTTP API shows them: a decision chooses a
+ * Steps created at run time, as the HTTP API and the dashboard show them: a decision chooses a
  * batchable step, which fans out into two batch workers and a convergence step
  * (templates-api-dynamic/routed_fan_out.yaml).
  */
@@ -46,6 +47,7 @@ class DynamicStepsApiIT {
   private StepWorker worker;
   private ApiHttp api;
   private OpenApiSchemas schemas;
+  private DashboardBrowser browser;
 
   @BeforeAll
   void start() throws InterruptedException {
@@ -63,6 +65,9 @@ class DynamicStepsApiIT {
 
   @AfterAll
   void stop() {
+    if (browser != null) {
+      browser.close();
+    }
     if (worker != null) {
       worker.close();
     }
@@ -112,6 +117,33 @@ class DynamicStepsApiIT {
     template.get("steps").forEach(step -> types.put(step.get("name").asText(), step.get("type").asText()));
     assertThat(types).containsExactlyInAnyOrderEntriesOf(Map.of("route", "decision", "plan", "batchable",
         "skipped", "standard", "work", "batch_worker", "total", "deferred_convergence"));
+  }
+
+  @Test
+  @Order(2)
+  void the_dashboard_marks_each_node_by_kind_and_shows_a_batch_workers_cursor_and_checkpoint() throws Exception {
+    String taskId = aRoutedFanOut();
+    JsonNode task = awaitComplete(taskId);
+    String workerId = ApiIT.stepId(task, "work_002");
+    storeCheckpoint(workerId, "{\"cursor\": 17, \"items_processed\": 7, \"accumulated_results\": null}");
+    browser = new DashboardBrowser(tasker.orchestrator().httpUrl().orElseThrow());
+
+    browser.open("#/tasks/" + taskId + "?step=" + workerId);
+    browser.await(By.cssSelector("#step-panel .step-inputs"));
+    Object script = browser.driver().executeScript("const kinds = {};"
+        + " document.querySelectorAll('svg.dag .dag-node').forEach(n => kinds[n.dataset.step] = n.dataset.kind"
+        + " + ':' + (n.querySelector('.kind') ? n.querySelector('.kind').textContent : ''));"
+        + " return kinds;");
+    Map<String, String> nodeKinds = new HashMap<>();
+    ((Map<?, ?>) script).forEach((step, kind) -> nodeKinds.put(String.valueOf(step), String.valueOf(kind)));
+    String panel = browser.driver().findElement(By.id("step-panel")).getDomProperty("textContent");
+
+    assertThat(nodeKinds).containsExactlyInAnyOrderEntriesOf(Map.of("route", "decision:decision",
+        "plan", "batchable:batchable", "work_001", "batch_worker:batch worker", "work_002", "batch_worker:batch worker",
+        "total", "deferred_convergence:convergence"));
+    assertThat(panel).contains("Step work_002", "Kind", "batch worker", "Created by", "plan", "Cursor",
+        "\"batch_id\": \"002\"", "Checkpoint", "\"items_processed\": 7");
+    assertThat(browser.errors()).isEmpty();
   }
 
   private String aRoutedFanOut() {
