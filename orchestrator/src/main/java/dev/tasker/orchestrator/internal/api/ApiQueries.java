@@ -98,9 +98,7 @@ final class ApiQueries {
         }
         List<Edge> edges = edges(connection, rows.stream().map(Step::stepId).toList());
         List<Step> steps = rows.stream()
-            .map(s -> new Step(s.stepId(), s.taskId(), s.name(), s.handler(), s.state(), s.attempts(), s.maxAttempts(),
-                s.output(), s.lastError(), s.nextAttemptAt(), s.lastAttemptedAt(), s.completedAt(), s.createdAt(),
-                s.updatedAt(), edges.stream().filter(e -> e.to().equals(s.name())).map(Edge::from).toList()))
+            .map(s -> s.withDependsOn(edges.stream().filter(e -> e.to().equals(s.name())).map(Edge::from).toList()))
             .toList();
         return Optional.of(new Task(taskId, row.getString(2) + "/" + row.getString(3) + ":" + row.getString(4),
             row.getString(2), row.getString(3), row.getString(4), row.getString(5), row.getInt(6),
@@ -113,6 +111,9 @@ final class ApiQueries {
   Optional<StepDetail> step(UUID stepId) {
     return Transactions.inTransaction(dataSource, "reading step " + stepId, connection -> {
       Step step;
+      JsonNode inputs;
+      JsonNode checkpoint;
+      UUID createdBy;
       try (PreparedStatement statement = connection.prepareStatement(Sql.load(ApiQueries.class, "step.sql"))) {
         statement.setObject(1, stepId);
         try (ResultSet rs = statement.executeQuery()) {
@@ -120,6 +121,9 @@ final class ApiQueries {
             return Optional.empty();
           }
           step = step(rs, List.of());
+          inputs = json(rs.getString(16));
+          checkpoint = json(rs.getString(17));
+          createdBy = rs.getObject(18, UUID.class);
         }
       }
       JsonNode input = null;
@@ -150,9 +154,10 @@ final class ApiQueries {
           }
         }
       }
-      return Optional.of(new StepDetail(step.stepId(), step.taskId(), step.name(), step.handler(), step.state(),
-          step.attempts(), step.maxAttempts(), step.output(), step.lastError(), step.nextAttemptAt(),
-          step.lastAttemptedAt(), step.completedAt(), step.createdAt(), step.updatedAt(), parents, input, batches));
+      return Optional.of(new StepDetail(step.stepId(), step.taskId(), step.name(), step.kind(), step.handler(),
+          step.state(), step.attempts(), step.maxAttempts(), step.output(), step.lastError(), step.nextAttemptAt(),
+          step.lastAttemptedAt(), step.completedAt(), step.createdAt(), step.updatedAt(), parents, createdBy, input,
+          inputs, checkpoint, batches));
     });
   }
 
@@ -196,8 +201,8 @@ final class ApiQueries {
   }
 
   private static TemplateStep templateStep(StepTemplate step) {
-    return new TemplateStep(step.name(), step.description(), step.handler(), step.dependencies(),
-        step.retry().maxAttempts(), step.timeout().toMillis());
+    return new TemplateStep(step.name(), step.type().wireName(), step.description(), step.handler(),
+        step.dependencies(), step.retry().maxAttempts(), step.timeout().toMillis());
   }
 
   private static List<Edge> edges(Connection connection, List<UUID> stepIds) throws SQLException {
@@ -214,9 +219,9 @@ final class ApiQueries {
   }
 
   private static Step step(ResultSet rs, List<String> dependsOn) throws SQLException {
-    return new Step(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
-        rs.getString(5), rs.getInt(6), rs.getInt(7), json(rs.getString(8)), json(rs.getString(9)), instant(rs, 10),
-        instant(rs, 11), instant(rs, 12), instant(rs, 13), instant(rs, 14), dependsOn);
+    return new Step(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(15),
+        rs.getString(4), rs.getString(5), rs.getInt(6), rs.getInt(7), json(rs.getString(8)), json(rs.getString(9)),
+        instant(rs, 10), instant(rs, 11), instant(rs, 12), instant(rs, 13), instant(rs, 14), dependsOn);
   }
 
   private static void setText(PreparedStatement statement, int index, String value) throws SQLException {

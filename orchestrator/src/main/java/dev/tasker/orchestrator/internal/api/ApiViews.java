@@ -23,9 +23,16 @@ final class ApiViews {
 
   record TaskPage(List<TaskSummary> tasks, String next) {}
 
-  record Step(UUID stepId, UUID taskId, String name, String handler, String state, int attempts, int maxAttempts,
-      JsonNode output, JsonNode lastError, Instant nextAttemptAt, Instant lastAttemptedAt, Instant completedAt,
-      Instant createdAt, Instant updatedAt, List<String> dependsOn) {}
+  /** A step of a task; {@code kind} is its type from the template (a created batch worker's is batch_worker). */
+  record Step(UUID stepId, UUID taskId, String name, String kind, String handler, String state, int attempts,
+      int maxAttempts, JsonNode output, JsonNode lastError, Instant nextAttemptAt, Instant lastAttemptedAt,
+      Instant completedAt, Instant createdAt, Instant updatedAt, List<String> dependsOn) {
+
+    Step withDependsOn(List<String> parents) {
+      return new Step(stepId, taskId, name, kind, handler, state, attempts, maxAttempts, output, lastError,
+          nextAttemptAt, lastAttemptedAt, completedAt, createdAt, updatedAt, parents);
+    }
+  }
 
   record Edge(String from, String to) {}
 
@@ -36,10 +43,15 @@ final class ApiViews {
   record Batch(UUID batchId, String workerId, String orchestratorId, String state, Instant createdAt, int attempt,
       String outcome) {}
 
-  record StepDetail(UUID stepId, UUID taskId, String name, String handler, String state, int attempts,
+  /**
+   * A step with what it was given: the task context ({@code input}), what the orchestrator gave a step
+   * it created ({@code inputs}, a batch worker's cursor), the last checkpoint it yielded, and the step
+   * whose result created it (null for a step created with its task).
+   */
+  record StepDetail(UUID stepId, UUID taskId, String name, String kind, String handler, String state, int attempts,
       int maxAttempts, JsonNode output, JsonNode lastError, Instant nextAttemptAt, Instant lastAttemptedAt,
-      Instant completedAt, Instant createdAt, Instant updatedAt, List<String> dependsOn, JsonNode input,
-      List<Batch> batches) {}
+      Instant completedAt, Instant createdAt, Instant updatedAt, List<String> dependsOn, UUID createdBy,
+      JsonNode input, JsonNode inputs, JsonNode checkpoint, List<Batch> batches) {}
 
   record DeadLetter(long deadLetterId, UUID stepId, UUID taskId, String stepName, String reason, int attempts,
       JsonNode lastError, Instant createdAt, Instant resolvedAt, String resolution) {}
@@ -51,8 +63,8 @@ final class ApiViews {
 
   record WorkerList(List<Worker> workers) {}
 
-  record TemplateStep(String name, String description, String handler, List<String> dependsOn, int maxAttempts,
-      long timeoutMs) {}
+  record TemplateStep(String name, String type, String description, String handler, List<String> dependsOn,
+      int maxAttempts, long timeoutMs) {}
 
   record TemplateSummary(String namespace, String name, String version, String description, Instant createdAt,
       int stepCount) {}

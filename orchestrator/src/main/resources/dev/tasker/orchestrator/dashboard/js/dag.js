@@ -1,6 +1,8 @@
 // Draws a task's steps as a DAG in SVG: a column per dependency depth (the longest path from a
 // step without dependencies), steps in a column ordered by the mean position of their parents so
-// edges cross less. Nodes carry data-step and data-state for the legend's colours (and tests).
+// edges cross less. Nodes carry data-step and data-state for the legend's colours (and tests), and
+// data-kind; a step that is not standard gets a tag on its top border naming its kind, and a batch
+// worker is drawn as a stack of cards, one of several made from the same template.
 
 import { STEP_STATES, h, label, s } from './ui.js';
 
@@ -9,6 +11,16 @@ const NODE_H = 54;
 const GAP_X = 72;
 const GAP_Y = 22;
 const PAD = 14;
+const TAG_H = 14;
+const TAG_CHAR_W = 5.8;
+
+/** The tag on a node's border, by step kind; standard steps have none. */
+export const KIND_TAGS = {
+  decision: 'decision',
+  batchable: 'batchable',
+  batch_worker: 'batch worker',
+  deferred_convergence: 'convergence',
+};
 
 export function layout(steps) {
   const byName = new Map(steps.map((step) => [step.name, step]));
@@ -61,6 +73,18 @@ function clip(text, max) {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** A pill straddling the node's top border at the right, naming its kind; null for a standard step. */
+function kindTag(kind) {
+  const text = KIND_TAGS[kind];
+  if (!text) {
+    return null;
+  }
+  const width = Math.round(text.length * TAG_CHAR_W + 12);
+  return s('g', { class: 'kind-tag', transform: `translate(${NODE_W - width - 10},${-TAG_H / 2})` },
+    s('rect', { width, height: TAG_H, rx: TAG_H / 2 }),
+    s('text', { class: 'kind', x: width / 2, y: TAG_H / 2 + 3.5, 'text-anchor': 'middle' }, text));
+}
+
 /**
  * The DAG as an SVG element. onSelect(step) is called on a click, Enter or Space on a node.
  */
@@ -91,16 +115,19 @@ export function dag(task, selectedStepId, onSelect) {
     const { x, y } = positions.get(step.name);
     const select = () => onSelect(step);
     const tries = step.attempts > 1 || step.state === 'error' ? ` · attempt ${step.attempts}/${step.max_attempts}` : '';
+    const kind = step.kind || 'standard';
+    const kindText = KIND_TAGS[kind] ? `, ${KIND_TAGS[kind]}` : '';
     svg.append(s('g', {
       class: `dag-node${step.step_id === selectedStepId ? ' selected' : ''}`,
       transform: `translate(${x},${y})`,
       tabindex: 0,
       role: 'button',
       'aria-pressed': step.step_id === selectedStepId ? 'true' : 'false',
-      'aria-label': `Step ${step.name}, ${label(step.state)}`,
+      'aria-label': `Step ${step.name}${kindText}, ${label(step.state)}`,
       'data-step': step.name,
       'data-step-id': step.step_id,
       'data-state': step.state,
+      'data-kind': kind,
       onclick: select,
       onkeydown: (event) => {
         if (event.key === 'Enter' || event.key === ' ') {
@@ -109,10 +136,12 @@ export function dag(task, selectedStepId, onSelect) {
         }
       },
     },
-    s('title', {}, `${step.name} (${step.handler}): ${label(step.state)}`),
-    s('rect', { width: NODE_W, height: NODE_H, rx: 9 }),
+    s('title', {}, `${step.name} (${step.handler}${kindText}): ${label(step.state)}`),
+    kind === 'batch_worker' ? s('rect', { class: 'stack', x: 4, y: 4, width: NODE_W, height: NODE_H, rx: 9 }) : null,
+    s('rect', { class: 'card', width: NODE_W, height: NODE_H, rx: 9 }),
     s('text', { class: 'name', x: 12, y: 22 }, clip(step.name, 21)),
-    s('text', { class: 'sub', x: 12, y: 40 }, clip(label(step.state) + tries, 27))));
+    s('text', { class: 'sub', x: 12, y: 40 }, clip(label(step.state) + tries, 27)),
+    kindTag(kind)));
   }
   return svg;
 }

@@ -2,7 +2,7 @@
 
 import { get } from './api.js';
 import { cancelTask, resolveForm, retryStep } from './actions.js';
-import { dag, legend } from './dag.js';
+import { KIND_TAGS, dag, legend } from './dag.js';
 import {
   FINISHED_TASK_STATES, badge, empty, errorSummary, fill, h, json, label, notice, problemNotice, shortId, time,
 } from './ui.js';
@@ -95,6 +95,8 @@ export async function taskPage(ctx) {
       return;
     }
     fill(panel, ...stepDetail(step, {
+      creator: task.steps.find((each) => each.step_id === step.created_by),
+      select: (s) => select(s.step_id).catch(failed),
       retry: async () => {
         try {
           await retryStep(step.step_id);
@@ -159,7 +161,7 @@ function stepsTable(steps, selectedId, onSelect) {
       h('td', {}, h('a', { href: `#/tasks/${step.task_id}?step=${step.step_id}`, onclick: (event) => {
         event.preventDefault();
         onSelect(step);
-      } }, step.name)),
+      } }, step.name), kindChip(step.kind)),
       h('td', { class: 'mono' }, step.handler),
       h('td', {}, badge(step.state)),
       h('td', { class: 'num' }, `${step.attempts}/${step.max_attempts}`),
@@ -173,12 +175,45 @@ function stepsTable(steps, selectedId, onSelect) {
     body);
 }
 
-function stepDetail(step, { retry, resolve }) {
+function kindChip(kind) {
+  return KIND_TAGS[kind] ? h('span', { class: 'chip kind-chip', title: `step kind: ${label(kind)}` }, KIND_TAGS[kind])
+    : null;
+}
+
+/** Who created a step at run time: the creating step, selectable, or its id if not in the task. */
+function createdBy(step, creator, select) {
+  if (!step.created_by) {
+    return null;
+  }
+  const who = creator ? h('a', { href: `#/tasks/${step.task_id}?step=${creator.step_id}`, onclick: (event) => {
+    event.preventDefault();
+    select(creator);
+  } }, creator.name) : h('span', { class: 'mono' }, step.created_by);
+  return [h('dt', {}, 'Created by'), h('dd', {}, who, h('span', { class: 'muted' }, ' at run time'))];
+}
+
+/** What the orchestrator gave a step it created (a batch worker's cursor), and its last checkpoint. */
+function dynamicInputs(step) {
+  const inputs = step.inputs;
+  return [
+    inputs ? h('div', { class: 'step-inputs' },
+      inputs.cursor ? [h('h3', {}, 'Cursor'), json(inputs.cursor)] : [h('h3', {}, 'Inputs'), json(inputs)]) : null,
+    step.checkpoint ? h('div', { class: 'step-checkpoint' },
+      h('h3', {}, 'Checkpoint'), json(step.checkpoint)) : null,
+  ];
+}
+
+function stepDetail(step, { creator, select, retry, resolve }) {
   const formSlot = h('div');
   const operable = step.state === 'error';
+  const kind = step.kind || 'standard';
   return [
     h('h2', { id: 'step-title', tabindex: '-1' }, `Step ${step.name} `, badge(step.state)),
     h('dl', { class: 'meta' },
+      h('dt', {}, 'Kind'), h('dd', {}, label(kind)),
+      createdBy(step, creator, select),
+      step.inputs?.worker_template ? [h('dt', {}, 'Worker template'),
+        h('dd', { class: 'mono' }, step.inputs.worker_template)] : null,
       h('dt', {}, 'Handler'), h('dd', { class: 'mono' }, step.handler),
       h('dt', {}, 'Attempts'), h('dd', {}, `${step.attempts} of ${step.max_attempts}`),
       h('dt', {}, 'Depends on'), h('dd', {}, (step.depends_on || []).join(', ') || '—'),
@@ -191,6 +226,7 @@ function stepDetail(step, { retry, resolve }) {
       h('button', { type: 'button', onclick: () => resolve(formSlot) }, 'Resolve by hand…')) : null,
     formSlot,
     h('h3', {}, 'Input'), json(step.input),
+    dynamicInputs(step),
     h('h3', {}, 'Output'), json(step.output),
     h('h3', {}, 'Error'), step.last_error ? json(step.last_error, 'error') : h('p', { class: 'muted' }, 'None.'),
     h('h3', {}, `Batches (${step.batches.length})`), batchesTable(step.batches),
