@@ -86,6 +86,7 @@ RSpec.describe "the JSON and protobuf codecs" do
   end
 
   it "refuses protobuf bodies that are not the message, or whose *_json fields are not JSON" do
+    protobuf # loads the generated classes (Tasker::V1) when this example runs first
     bad_json = Tasker::V1::StepBatch.encode(Tasker::V1::StepBatch.new(
       batch_id: "0192f3a4-7000-7abc-8def-0123456789ab",
       steps: [Tasker::V1::StepExecutionRequest.new(task_context_json: "{oops")]

@@ -20,7 +20,7 @@ class GoldenMessagesTest {
 
   static Stream<String> goldenFiles() {
     return Stream.concat(
-        Arrays.stream(MessageType.values()).map(Enum::name), Stream.of("PARTIAL_RESULT_failed", "WELCOME_orchestrators"));
+        Arrays.stream(MessageType.values()).map(Enum::name), Stream.of("PARTIAL_RESULT_failed", "WELCOME_orchestrators", "PARTIAL_RESULT_checkpoint", "STEP_BATCH_resume"));
   }
 
   @ParameterizedTest

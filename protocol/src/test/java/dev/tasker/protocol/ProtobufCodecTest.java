@@ -103,7 +103,7 @@ class ProtobufCodecTest {
   void an_unspecified_status_is_refused() {
     assertMalformed(MessageType.PARTIAL_RESULT,
         aValidPartialResult().setStatus(TaskerV1.StepStatus.STEP_STATUS_UNSPECIFIED).build().toByteArray(),
-        "status must be completed, failed or in_progress");
+        "status must be completed, failed, in_progress or checkpoint");
   }
 
   @Test
