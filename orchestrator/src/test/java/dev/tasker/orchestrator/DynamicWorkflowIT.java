@@ -67,7 +67,9 @@ class DynamicWorkflowIT {
 
   static Map<String, StepHandler> handlers() {
     return Map.of(
-        "conditional.validate", context -> StepResult.success(Map.of("amount", context.taskContext().path("amount").asDouble())),
+        "conditional.validate", context -> context.taskContext().path("yield").asBoolean()
+            ? StepResult.checkpointYield(0, 0, null)
+            : StepResult.success(Map.of("amount", context.taskContext().path("amount").asDouble())),
         "conditional.route", context -> {
           double amount = context.taskContext().path("amount").asDouble();
           if (context.taskContext().path("choose").isTextual()) {
@@ -277,6 +279,28 @@ class DynamicWorkflowIT {
       assertThat(strings("SELECT name FROM tasker.workflow_steps WHERE task_id = ?", taskId))
           .containsExactly("analyze_csv");
     }
+  }
+
+  @Test
+  void a_checkpoint_from_a_step_that_is_not_a_batch_worker_fails_the_step_and_keeps_the_message() throws Exception {
+    UUID taskId = submit("conditional_approval", "approval_routing", Map.of("amount", 2, "yield", true));
+    TaskSnapshot task = tasker.awaitFinished(taskId, Duration.ofSeconds(20));
+
+    assertThat(task.state()).isEqualTo(TaskState.ERROR);
+    StepSnapshot validate = task.step("validate_request").orElseThrow();
+    assertThat(validate.state()).isEqualTo(StepState.ERROR);
+    assertThat(validate.lastError().path("error_type").asText()).isEqualTo("invalid_checkpoint");
+    assertThat(validate.lastError().path("message").asText())
+        .contains("yielded a checkpoint", "standard step", "only batch_worker steps may yield");
+    // Nothing created: the task's steps are its two initial ones, and the decision never ran.
+    assertThat(strings("SELECT name || ':' || state FROM tasker.workflow_steps WHERE task_id = ? ORDER BY name", taskId))
+        .containsExactly("routing_decision:pending", "validate_request:error");
+    assertThat(tasker.queryForLong("SELECT count(*) FROM tasker.workflow_steps WHERE step_id = '" + validate.stepId()
+        + "' AND checkpoint IS NULL")).isEqualTo(1);
+    assertThat(tasker.queryForLong("SELECT count(*) FROM tasker.step_execution_batch_received_results"
+        + " WHERE step_id = '" + validate.stepId() + "' AND status = 'checkpoint'")).isEqualTo(1);
+    assertThat(tasker.queryForLong("SELECT count(*) FROM tasker.dead_letters WHERE step_id = '" + validate.stepId()
+        + "' AND reason = 'permanent_failure'")).isEqualTo(1);
   }
 
   private static List<String> concat(List<String> names, String more) {
