@@ -132,4 +132,27 @@ class StepHandlerHarnessTest {
     assertThat(context.attempt()).isEqualTo(2);
     assertThat(context.hasAttemptsLeft()).isTrue();
   }
+
+  @Test
+  void a_batch_worker_runs_with_a_cursor_and_resumes_from_a_checkpoint() throws Exception {
+    StepHandler sumRange =
+        context -> {
+          BatchCursor cursor = context.cursor().orElseThrow();
+          long from = context.checkpoint().map(c -> c.path("cursor").asLong()).orElse(cursor.startCursor());
+          long sum = context.accumulatedResults().map(a -> a.path("sum").asLong()).orElse(0L);
+          for (long row = from; row < cursor.endCursor(); row++) {
+            sum += row;
+          }
+          return StepResult.success(Map.of("from", from, "sum", sum));
+        };
+
+    StepResult result =
+        StepHandlerHarness.forHandler(sumRange)
+            .cursor(new BatchCursor("002", 200, 400, 200))
+            .checkpoint(Map.of("cursor", 300, "items_processed", 100, "accumulated_results", Map.of("sum", 24950)))
+            .run();
+
+    assertThat(((StepResult.Success) result).output().get("from").asLong()).isEqualTo(300);
+    assertThat(((StepResult.Success) result).output().get("sum").asLong()).isEqualTo(24950 + 34950);
+  }
 }

@@ -3,6 +3,7 @@ package dev.tasker.worker.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasker.protocol.Ids;
 import dev.tasker.protocol.PartialResult;
+import dev.tasker.worker.BatchCursor;
 import dev.tasker.worker.StepContext;
 import dev.tasker.worker.StepHandler;
 import dev.tasker.worker.StepResult;
@@ -84,6 +85,21 @@ public final class StepHandlerHarness {
   /** The attempt's timeout; default 30 s. */
   public StepHandlerHarness timeout(Duration timeout) {
     context.timeout(timeout);
+    return this;
+  }
+
+  /** The batch worker's cursor, as the orchestrator puts it in the step's inputs; default none. */
+  public StepHandlerHarness cursor(BatchCursor cursor) {
+    context.cursor(cursor);
+    return this;
+  }
+
+  /**
+   * The checkpoint the step resumes from, as it yielded it ({@code {"cursor": ...,
+   * "items_processed": ..., "accumulated_results": ...}}); default none.
+   */
+  public StepHandlerHarness checkpoint(Object checkpoint) {
+    context.checkpoint(toJson(checkpoint));
     return this;
   }
 
