@@ -1,5 +1,7 @@
 package dev.tasker.examples;
 
+import dev.tasker.examples.approval.ApprovalHandlers;
+import dev.tasker.examples.csvinventory.CsvInventoryHandlers;
 import dev.tasker.examples.diamond.DiamondHandlers;
 import dev.tasker.examples.polyglot.PolyglotHandlers;
 import dev.tasker.examples.orderfulfillment.ProcessPaymentHandler;
@@ -15,7 +17,10 @@ public final class ExampleHandlers {
 
   private ExampleHandlers() {}
 
-  /** Order fulfillment, diamond and the Java half of the polyglot workflow. */
+  /**
+   * Order fulfillment, diamond, the Java half of the polyglot workflow, approval routing and CSV
+   * inventory analysis.
+   */
   public static Map<String, StepHandler> all() {
     Map<String, StepHandler> handlers = new LinkedHashMap<>();
     handlers.put("order_fulfillment.validate_order", new ValidateOrderHandler());
@@ -24,6 +29,8 @@ public final class ExampleHandlers {
     handlers.put("order_fulfillment.ship_order", new ShipOrderHandler());
     handlers.putAll(DiamondHandlers.all());
     handlers.putAll(PolyglotHandlers.all());
+    handlers.putAll(ApprovalHandlers.all());
+    handlers.putAll(CsvInventoryHandlers.all());
     return handlers;
   }
 }

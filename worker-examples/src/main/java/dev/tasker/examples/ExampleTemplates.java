@@ -17,8 +17,20 @@ public final class ExampleTemplates {
    */
   public static final String POLYGLOT = "templates/polyglot.yaml";
 
+  /**
+   * Approval routing, a decision point and a deferred convergence:
+   * {@code conditional_approval/approval_routing:1.0.0}.
+   */
+  public static final String APPROVAL_ROUTING = "templates/approval_routing.yaml";
+
+  /**
+   * CSV inventory analysis, batch workers with checkpoints:
+   * {@code csv_processing/csv_inventory_analysis:1.0.0}.
+   */
+  public static final String CSV_INVENTORY = "templates/csv_inventory_analysis.yaml";
+
   /** Every example template. */
-  public static final List<String> ALL = List.of(ORDER_FULFILLMENT, DIAMOND, POLYGLOT);
+  public static final List<String> ALL = List.of(ORDER_FULFILLMENT, DIAMOND, POLYGLOT, APPROVAL_ROUTING, CSV_INVENTORY);
 
   private ExampleTemplates() {}
 }
