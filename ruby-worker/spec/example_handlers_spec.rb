@@ -1,8 +1,9 @@
 # frozen_string_literal: true
 
-%w[order_fulfillment polyglot conformance diamond].each do |example|
+%w[order_fulfillment polyglot conformance diamond approval_routing csv_inventory].each do |example|
   require File.join(Fixtures::RUBY_WORKER, "examples", "#{example}.rb")
 end
+require "tmpdir"
 
 RSpec.describe "the example handlers" do
   def run(name, **options)
@@ -163,6 +164,86 @@ RSpec.describe "the example handlers" do
       expect([start, branch, finish.output]).to eq([{ "value" => 36 }, { "value" => 1296 }, { "value" => 1296**4 }])
       expect(run("diamond.end", previous_results: { "diamond_branch_b" => { "value" => 2**40 }, "diamond_branch_c" => { "value" => 2**40 } }))
         .to have_attributes(error_type: "overflow", retryable?: false)
+    end
+  end
+  describe "approval routing (a port of ApprovalHandlers.java)" do
+    def route(amount)
+      run("conditional_approval.routing_decision", previous_results: { "validate_request" => { "amount" => amount } },
+                                                   handler_config: { "auto_approve_below" => 1000, "finance_review_above" => 5000 })
+    end
+
+    it "chooses auto_approve under 1,000, manager_approval up to 5,000 and finance_review too above" do
+      chosen = [500, 999.99, 1000, 5000, 5000.01, 10_000].map { |amount| route(amount).output["decision_point_outcome"]["step_names"] }
+
+      expect(chosen).to eq([["auto_approve"], ["auto_approve"], ["manager_approval"], ["manager_approval"],
+                            %w[manager_approval finance_review], %w[manager_approval finance_review]])
+      expect(route(10_000).output).to include("amount" => 10_000, "approvals_required" => %w[manager_approval finance_review])
+    end
+
+    it "fails a request without a positive amount permanently" do
+      expect(run("conditional_approval.validate_request", task_context: { "amount" => 0 }))
+        .to have_attributes(error_type: "invalid_request", retryable?: false)
+      expect(run("conditional_approval.validate_request", task_context: { "amount" => 3000 }).output)
+        .to eq("amount" => 3000, "requester" => "unknown")
+    end
+
+    it "finalizes with exactly the approvals among its previous results" do
+      finalized = run("conditional_approval.finalize_approval", previous_results: {
+                        "validate_request" => { "amount" => 10_000 }, "routing_decision" => { "amount" => 10_000 },
+                        "manager_approval" => { "approver" => "manager", "approved" => true },
+                        "finance_review" => { "approver" => "finance", "approved" => true }
+                      })
+
+      expect(finalized.output).to eq("approved" => true, "approvals" => %w[finance_review manager_approval],
+                                     "approvers" => %w[finance manager], "amount" => 10_000)
+    end
+  end
+
+  describe "CSV inventory analysis (a port of CsvInventoryHandlers.java)" do
+    around do |example|
+      Dir.mktmpdir do |dir|
+        @csv = File.join(dir, "inventory.csv")
+        lines = (1..400).map { |i| "#{i},SKU-#{format('%05d', i)},#{%w[beauty laptops groceries][i % 3]},#{i % 90}.#{format('%02d', i % 100)},#{i % 7}" }
+        File.write(@csv, "#{CsvInventory::HEADER}\n#{lines.join("\n")}\n")
+        example.run
+      end
+    end
+
+    def expected_totals(range)
+      rows = File.readlines(@csv, chomp: true).drop(1)[range].map { |line| line.split(",") }
+      { "rows" => rows.size, "units" => rows.sum { |r| Integer(r[4], 10) },
+        "inventory_value_cents" => rows.sum { |r| Integer(r[3].delete("."), 10) * Integer(r[4], 10) },
+        "categories" => rows.group_by { |r| r[2] }.transform_values(&:size).sort.to_h }
+    end
+
+    it "plans one batch worker per 200 rows" do
+      outcome = run("csv_processing.analyze_csv", task_context: { "csv_path" => @csv }, handler_config: { "batch_size" => 200 })
+                .output["batch_processing_outcome"]
+
+      expect(outcome).to include("worker_template_name" => "process_csv_batch", "worker_count" => 2, "total_items" => 400)
+    end
+
+    it "checkpoints every 50 rows and, resumed from each checkpoint, ends with the range's totals" do
+      options = { task_context: { "csv_path" => @csv }, handler_config: { "checkpoint_every" => 50 },
+                  inputs: { "cursor" => { "batch_id" => "002", "start_cursor" => 200, "end_cursor" => 400, "batch_size" => 200 } } }
+      result = run("csv_processing.process_csv_batch", **options)
+      cursors = []
+      while result.yielded?
+        cursors << result.checkpoint["cursor"]
+        result = run("csv_processing.process_csv_batch", **options, checkpoint: result.checkpoint)
+      end
+
+      expect(cursors).to eq([250, 300, 350])
+      expect(result.output).to eq(expected_totals(200...400).merge("batch_id" => "002"))
+    end
+
+    it "adds up the batch workers and refuses totals that miss rows" do
+      workers = { "process_csv_batch_001" => expected_totals(0...200), "process_csv_batch_002" => expected_totals(200...400) }
+      total = run("csv_processing.aggregate_csv_results", previous_results: workers.merge("analyze_csv" => { "rows" => 400 }))
+      short = run("csv_processing.aggregate_csv_results", previous_results: workers.merge("analyze_csv" => { "rows" => 401 }))
+
+      expect(total.output).to eq(expected_totals(0...400).merge("batch_workers" => 2))
+      expect(short).to have_attributes(error_type: "row_count_mismatch", retryable?: false)
     end
   end
 end
