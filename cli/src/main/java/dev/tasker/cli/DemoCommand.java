@@ -1,6 +1,7 @@
 package dev.tasker.cli;
 
 import dev.tasker.examples.ExampleTemplates;
+import dev.tasker.examples.csvinventory.InventoryCsv;
 import dev.tasker.orchestrator.CreatedTask;
 import dev.tasker.orchestrator.Orchestrator;
 import dev.tasker.orchestrator.OrchestratorConfig;
@@ -28,8 +29,9 @@ import picocli.CommandLine.Option;
       "Run the whole system on example workflows and print a summary.",
       "Starts PostgreSQL (embedded, or TASKER_DATABASE_URL), the orchestrator,",
       "Java worker processes and (when Ruby is available) a Ruby worker process",
-      "over TCP; runs order fulfillment, diamond and mixed Java+Ruby (polyglot)",
-      "tasks; prints one summary line:",
+      "over TCP; runs order fulfillment, diamond, mixed Java+Ruby (polyglot),",
+      "approval routing (a decision point) and CSV inventory (batch workers with",
+      "checkpoints) tasks; prints one summary line:",
       "  demo: tasks=<n> complete=<n> error=<n> steps=<n> elapsed_ms=<n>",
       "Exits 0 only when every task completed."
     })
@@ -46,6 +48,14 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--polyglot", defaultValue = "30",
       description = "Mixed Java+Ruby tasks, run when a Ruby worker is started (default: ${DEFAULT-VALUE}).")
   int polyglot;
+
+  @Option(names = "--approvals", defaultValue = "3",
+      description = "Approval routing tasks, amounts cycling through 500, 3000 and 10000 (default: ${DEFAULT-VALUE}).")
+  int approvals;
+
+  @Option(names = "--csv", defaultValue = "1",
+      description = "CSV inventory tasks over a generated file of 1000 products (default: ${DEFAULT-VALUE}).")
+  int csvs;
 
   @Option(names = "--workers", defaultValue = "2", description = "Java worker processes (default: ${DEFAULT-VALUE}).")
   int workers;
@@ -88,7 +98,11 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  workers:      " + workers + " Java worker processes, logs in " + logs);
         int mixed = startRubyWorker(processes, orchestrator.tcpEndpoint(), "demo-" + run.substring(24) + "-ruby-1", logs);
         awaitWorkers(orchestrator, processes);
-        int status = runWorkload(orchestrator.client(), run, mixed);
+        Path csvFile = logs.resolve("inventory-" + run + ".csv");
+        if (csvs > 0) {
+          InventoryCsv.write(csvFile, DemoWorkload.CSV_ROWS, run.hashCode());
+        }
+        int status = runWorkload(orchestrator.client(), run, mixed, csvFile);
         if (stay) {
           stayUntilStopped(orchestrator);
         }
@@ -125,8 +139,9 @@ final class DemoCommand implements Callable<Integer> {
       return 0;
     }
     processes.add(found.worker().command(endpoint, concurrency, workerId,
-        List.of("order_fulfillment.rb", "polyglot.rb")), logs.resolve("ruby-worker-1.log"));
-    System.out.println("  ruby worker:  1 Ruby worker process (order fulfillment and polyglot handlers)");
+        List.of("order_fulfillment.rb", "polyglot.rb", "approval_routing.rb", "csv_inventory.rb")),
+        logs.resolve("ruby-worker-1.log"));
+    System.out.println("  ruby worker:  1 Ruby worker process (order fulfillment, polyglot, approval and CSV handlers)");
     return polyglot;
   }
 
@@ -142,11 +157,11 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int runWorkload(TaskerClient client, String run, int mixed) throws InterruptedException {
-    List<TaskRequest> requests = DemoWorkload.requests(run, orders, diamonds, mixed);
-    int steps = DemoWorkload.steps(orders, diamonds, mixed);
+  private int runWorkload(TaskerClient client, String run, int mixed, Path csvFile) throws InterruptedException {
+    List<TaskRequest> requests = DemoWorkload.requests(run, orders, diamonds, mixed, approvals, csvs, csvFile);
+    int steps = DemoWorkload.steps(orders, diamonds, mixed, approvals, csvs);
     System.out.println("  workload:     " + orders + " order fulfillment + " + diamonds + " diamond + " + mixed
-        + " polyglot tasks (" + steps + " steps)");
+        + " polyglot + " + approvals + " approval + " + csvs + " CSV inventory tasks (" + steps + " steps)");
     long started = System.nanoTime();
     List<UUID> ids = new ArrayList<>();
     for (TaskRequest request : requests) {
@@ -224,6 +239,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private static void printExamples(TaskerClient client, List<UUID> ids) {
     printPolyglot(client, ids);
+    DemoDynamicExamples.print(client, ids);
     for (UUID id : ids) {
       TaskSnapshot task = client.task(id).orElseThrow();
       if (task.template().startsWith("order_fulfillment") && task.state() == TaskState.COMPLETE) {

@@ -36,7 +36,8 @@ class DemoIT {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
       exitCode = new CommandLine(new TaskerCli())
-          .execute("demo", "--orders", "15", "--diamonds", "15", "--polyglot", "10", "--ruby", "yes", "--workers", "2",
+          .execute("demo", "--orders", "15", "--diamonds", "15", "--polyglot", "10", "--approvals", "3", "--csv", "1", "--ruby", "yes",
+              "--workers", "2",
               "--database-url", url);
     } finally {
       System.setOut(original);
@@ -60,12 +61,12 @@ class DemoIT {
 
     assertThat(exitCode).isZero();
     assertThat(summaries).hasSize(1);
-    assertThat(summaries.get(0)).matches("demo: tasks=40 complete=40 error=0 steps=170 elapsed_ms=\\d+");
+    assertThat(summaries.get(0)).matches("demo: tasks=44 complete=44 error=0 steps=190 elapsed_ms=\\d+");
   }
 
   @Test
   void every_step_is_complete_and_its_transitions_lead_there_without_gaps() throws SQLException {
-    assertThat(count("SELECT count(*) FROM tasker.workflow_steps")).isEqualTo(170);
+    assertThat(count("SELECT count(*) FROM tasker.workflow_steps")).isEqualTo(190);
     assertThat(count("SELECT count(*) FROM tasker.workflow_steps WHERE state <> 'complete'")).isZero();
     assertThat(count("SELECT count(*) FROM tasker.workflow_steps s WHERE NOT EXISTS (SELECT 1 FROM "
         + "tasker.current_workflow_step_transitions t WHERE t.step_id = s.step_id AND t.to_state = s.state)")).isZero();
@@ -85,7 +86,8 @@ class DemoIT {
   @Test
   void every_partial_result_and_batch_completion_is_in_the_ledger_with_its_raw_json() throws SQLException {
     assertThat(count("SELECT count(*) FROM tasker.step_execution_batch_received_results "
-        + "WHERE message_type = 'partial_result' AND raw_message->>'step_id' IS NOT NULL AND (raw_message->'output' IS NOT NULL OR raw_message->'error' IS NOT NULL)"))
+        + "WHERE message_type = 'partial_result' AND raw_message->>'step_id' IS NOT NULL AND (raw_message->'output' IS NOT NULL OR raw_message->'error' IS NOT NULL"
+        + " OR raw_message->'checkpoint' IS NOT NULL)"))
         .isEqualTo(count("SELECT count(*) FROM tasker.workflow_steps") + retriedAttempts());
     assertThat(count("SELECT count(*) FROM tasker.step_execution_batch_received_results "
         + "WHERE message_type = 'batch_completion' AND raw_message->'step_summaries' IS NOT NULL"))
@@ -117,12 +119,57 @@ class DemoIT {
         .isZero();
   }
 
+  private static long checkpointYields() throws SQLException {
+    return count("SELECT count(*) FROM tasker.step_execution_batch_received_results WHERE status = 'checkpoint'");
+  }
+
   @Test
   void retried_payments_show_the_retry_in_their_transitions() throws SQLException {
     assertThat(count("SELECT count(*) FROM tasker.workflow_steps WHERE name = 'process_payment' AND attempts = 2"))
         .isGreaterThan(0);
+    // A checkpoint yield is an attempt too, but it goes back to pending, not waiting_for_retry.
     assertThat(count("SELECT count(*) FROM tasker.workflow_step_transitions WHERE to_state = 'waiting_for_retry'"))
-        .isEqualTo(retriedAttempts());
+        .isEqualTo(retriedAttempts() - checkpointYields());
+  }
+
+  @Test
+  void each_approval_ran_exactly_the_approvals_its_amount_needs() throws SQLException {
+    String approvalsOf = "SELECT count(*) FROM tasker.workflow_steps s JOIN tasker.tasks t USING (task_id)"
+        + " WHERE (t.context->>'amount')::int = %d AND s.name IN ('auto_approve', 'manager_approval', 'finance_review')"
+        + " AND s.name IN (%s)";
+    assertThat(count(approvalsOf.formatted(500, "'auto_approve'"))).isEqualTo(1);
+    assertThat(count(approvalsOf.formatted(3000, "'manager_approval'"))).isEqualTo(1);
+    assertThat(count(approvalsOf.formatted(10000, "'manager_approval', 'finance_review'"))).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM tasker.workflow_steps WHERE name IN ('auto_approve', 'manager_approval',"
+        + " 'finance_review')")).isEqualTo(4);
+    assertThat(output).contains("approvals:    3/3 complete; steps created by the decision: 500 -> [\"auto_approve\"],"
+        + " 3,000 -> [\"manager_approval\"], 10,000 -> [\"finance_review\",\"manager_approval\"]");
+  }
+
+  @Test
+  void the_csv_analysis_covered_its_1000_rows_once_in_5_batch_workers_with_3_checkpoints_each() throws Exception {
+    assertThat(count("SELECT count(*) FROM tasker.workflow_steps WHERE kind = 'batch_worker'")).isEqualTo(5);
+    assertThat(checkpointYields()).isEqualTo(15);
+    assertThat(count("SELECT sum((results->>'rows')::int) FROM tasker.workflow_steps WHERE kind = 'batch_worker'"))
+        .isEqualTo(1000);
+    java.nio.file.Path csv = java.nio.file.Path.of(string("SELECT context->>'csv_path' FROM tasker.tasks WHERE context->>'csv_path' IS NOT NULL"));
+    long value = 0;
+    for (String line : java.nio.file.Files.readAllLines(csv).subList(1, 1001)) {
+      String[] fields = line.split(",");
+      value += new java.math.BigDecimal(fields[3]).movePointRight(2).longValueExact() * Long.parseLong(fields[4]);
+    }
+    assertThat(count("SELECT (results->>'inventory_value_cents')::bigint FROM tasker.workflow_steps"
+        + " WHERE name = 'aggregate_csv_results'")).isEqualTo(value);
+    assertThat(output).containsPattern("csv: +1000 rows by 5 batch workers in 20 attempts");
+  }
+
+  private static String string(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   @Test
