@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run a Java worker serving the example handlers.",
-      "Serves the order fulfillment and diamond handlers (or, with --handlers, the chaos, conformance",
-      "or bench ones).",
+      "Serves the order fulfillment, diamond, polyglot (Java half), approval routing and CSV inventory",
+      "handlers (or, with --handlers, the chaos, conformance or bench ones).",
       "It drains on SIGTERM or Ctrl-C: no new steps, running steps finish and are reported."
     })
 final class WorkerCommand implements Callable<Integer> {
